@@ -1,0 +1,45 @@
+using System.CommandLine;
+using HostPanel.Cli.Engine;
+
+namespace HostPanel.Cli;
+
+/// <summary>
+/// The `hostpanel` command. It runs HostPanel's own services in-process, so an administrator can
+/// act — and recover — even when the web panel is down.
+/// </summary>
+public static class HostPanelCli
+{
+    /// <summary>Exit code when the command ran but the thing asked about is not well (engine unreachable…).</summary>
+    public const int ExitUnhealthy = 2;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
+    {
+        var globals = new GlobalOptions();
+        var root = new RootCommand(CliText.Get("RootDescription"));
+        root.Add(globals.DataDirectory);
+        root.Add(globals.Catalog);
+        root.Add(EngineCommands.Build(globals, output));
+
+        var parsed = root.Parse(args);
+        var invocation = new InvocationConfiguration { Output = output, Error = error };
+        return await parsed.InvokeAsync(invocation, ct).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Options every command accepts, before or after the command name.</summary>
+internal sealed class GlobalOptions
+{
+    public Option<string?> DataDirectory { get; } = new("--data-dir")
+    {
+        Description = CliText.Get("DataDirOption"),
+        HelpName = "DIR",
+        Recursive = true,
+    };
+
+    public Option<string?> Catalog { get; } = new("--catalog")
+    {
+        Description = CliText.Get("CatalogOption"),
+        HelpName = "DIR",
+        Recursive = true,
+    };
+}

@@ -1,0 +1,3 @@
+using HostPanel.Cli;
+
+return await HostPanelCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

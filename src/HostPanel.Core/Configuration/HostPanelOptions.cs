@@ -1,0 +1,49 @@
+namespace HostPanel.Core.Configuration;
+
+/// <summary>
+/// Settings shared by the panel and the CLI, bound from the root of the configuration:
+/// appsettings.json in the data directory, then environment variables prefixed HOSTPANEL_
+/// (HOSTPANEL_DOCKERENDPOINT, HOSTPANEL_URLS, …), then the command line.
+/// </summary>
+public sealed class HostPanelOptions
+{
+    public const string DefaultDataDirectory = "/var/lib/hostpanel";
+    public const string DefaultDockerSocket = "unix:///var/run/docker.sock";
+    public const string EnvironmentPrefix = "HOSTPANEL_";
+
+    /// <summary>Where HostPanel keeps its database, key ring and settings.</summary>
+    public string DataDirectory { get; set; } = DefaultDataDirectory;
+
+    /// <summary>The app catalog folder; empty means the one shipped next to the program.</summary>
+    public string? CatalogDirectory { get; set; }
+
+    /// <summary>
+    /// The container engine endpoint (unix:///…/docker.sock or tcp://127.0.0.1:2375). Empty means
+    /// DOCKER_HOST, then the engine's default socket.
+    /// </summary>
+    public string? DockerEndpoint { get; set; }
+
+    public string DatabasePath => Path.Combine(DataDirectory, "hostpanel.db");
+
+    public string KeyRingDirectory => Path.Combine(DataDirectory, "keys");
+
+    public string SettingsFile => Path.Combine(DataDirectory, "appsettings.json");
+
+    public string ResolveCatalogDirectory() =>
+        string.IsNullOrWhiteSpace(CatalogDirectory)
+            ? Path.Combine(AppContext.BaseDirectory, "app-catalog")
+            : Path.GetFullPath(CatalogDirectory);
+
+    /// <summary>The endpoint to use: the configured one, else DOCKER_HOST, else the default socket.</summary>
+    public string ResolveDockerEndpoint(Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        if (!string.IsNullOrWhiteSpace(DockerEndpoint))
+        {
+            return DockerEndpoint;
+        }
+
+        var fromEnv = environment("DOCKER_HOST");
+        return string.IsNullOrWhiteSpace(fromEnv) ? DefaultDockerSocket : fromEnv;
+    }
+}
