@@ -164,13 +164,13 @@ public sealed class DockerEngineTests : IAsyncDisposable
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
-        _cleanup.Add(async () => (await raw.DeleteAsync($"/containers/{name}?force=true", Ct)).Dispose());
+        _cleanup.Add(() => RawDeleteAsync($"/containers/{name}?force=true"));
         using (var created = await raw.PostAsJsonAsync("/volumes/create", new { Name = name }, Ct))
         {
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
-        _cleanup.Add(async () => (await raw.DeleteAsync($"/volumes/{name}", Ct)).Dispose());
+        _cleanup.Add(() => RawDeleteAsync($"/volumes/{name}"));
 
         await Assert.ThrowsAsync<NotManagedByHostPanelException>(() => Engine.Containers.RemoveAsync(name, force: true, Ct));
         await Assert.ThrowsAsync<NotManagedByHostPanelException>(() => Engine.Containers.StartAsync(name, Ct));
@@ -210,6 +210,13 @@ public sealed class DockerEngineTests : IAsyncDisposable
         }
 
         await _services.DisposeAsync();
+    }
+
+    private static async Task RawDeleteAsync(string path)
+    {
+        using var raw = World.RawEngine();
+        using var response = await raw.DeleteAsync(path, CancellationToken.None);
+        Assert.True(response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound, $"DELETE {path}: {(int)response.StatusCode}");
     }
 
     private sealed class Recorder<T>(List<T> into) : IProgress<T>

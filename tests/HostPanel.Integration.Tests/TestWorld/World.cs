@@ -41,7 +41,7 @@ public static class World
     }
 
     /// <summary>A name no other test run uses, so runs never collide and leftovers are recognisable.</summary>
-    public static string UniqueName(string prefix) => $"hp-test-{prefix}-{Guid.NewGuid():N}"[..Math.Min(60, 9 + prefix.Length + 33)];
+    public static string UniqueName(string prefix) => $"hp-test-{prefix}-{Guid.NewGuid():N}"[..(9 + prefix.Length + 12)];
 
     /// <summary>Labels of an object this test owns, as HostPanel would set them.</summary>
     public static Dictionary<string, string> Labels(string instance, string service = "web") => new(HostPanelLabels.Base())
@@ -80,9 +80,9 @@ public static class World
     }
 
     /// <summary>An HTTPS client that trusts only the given PEM CA (Pebble's own listener CA).</summary>
-    public static HttpClient TrustingOnly(string caPemFile)
+    public static HttpClient TrustingOnly(string caPem)
     {
-        var ca = X509Certificate2.CreateFromPemFile(caPemFile);
+        var ca = X509Certificate2.CreateFromPem(caPem);
         var handler = new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = (_, cert, _, _) =>
