@@ -89,7 +89,7 @@ write_caddy_config() {
   if [ ! -s "$CADDY_DIR/caddy.json" ]; then
     cat >"$CADDY_DIR/caddy.json" <<JSON
 {
-  "admin": { "listen": "unix/$RUN_DIR/caddy-admin.sock" },
+  "admin": { "listen": "unix/$RUN_DIR/caddy-admin.sock", "origins": ["localhost"] },
   "apps": { "http": { "servers": { "hostpanel": {
     "listen": [":80"],
     "automatic_https": { "disable": true },
