@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HostPanel.Cli.Catalog;
 using HostPanel.Cli.Engine;
 
 namespace HostPanel.Cli;
@@ -19,6 +20,7 @@ public static class HostPanelCli
         root.Add(globals.DataDirectory);
         root.Add(globals.Catalog);
         root.Add(EngineCommands.Build(globals, output));
+        root.Add(CatalogCommands.Build(globals, output, error));
 
         var parsed = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };
