@@ -24,6 +24,7 @@ public static class CatalogLoader
     public const string ManifestFileName = "manifest.yaml";
     public const long MaxManifestBytes = 512 * 1024;
     public const long MaxAppFileBytes = 1024 * 1024;
+    public const int MaxErrorsPerFile = 100;
 
     public static CatalogLoadResult LoadDirectory(string directory)
     {
@@ -141,6 +142,11 @@ public static class CatalogLoader
             return null;
         }
 
+        if (bindErrors.Count >= MaxErrorsPerFile)
+        {
+            return Truncate(errors, before, file);
+        }
+
         if (expectedId is not null && manifest.Id.Length > 0 && manifest.Id != expectedId)
         {
             errors.Add(new CatalogError(file, binder.Lines.GetValueOrDefault("id"), "id", $"the id '{manifest.Id}' differs from its folder name '{expectedId}': they must be the same."));
@@ -153,7 +159,19 @@ public static class CatalogLoader
         // it would only repeat the first error.
         var broken = bindErrors.Select(e => e.FieldPath).ToList();
         errors.AddRange(checks.Where(c => !broken.Any(b => Covers(b, c.FieldPath))));
-        return errors.Count == before ? manifest : null;
+        return errors.Count == before ? manifest : Truncate(errors, before, file);
+    }
+
+    private static AppManifest? Truncate(List<CatalogError> errors, int before, string file)
+    {
+        var found = errors.Count - before;
+        if (found > MaxErrorsPerFile)
+        {
+            errors.RemoveRange(before + MaxErrorsPerFile, found - MaxErrorsPerFile);
+            errors.Add(new CatalogError(file, null, string.Empty, $"{found - MaxErrorsPerFile} more errors are not shown: fix the ones above first."));
+        }
+
+        return null;
     }
 
     private static bool Covers(string broken, string path) =>

@@ -274,12 +274,14 @@ internal sealed class YamlBinder
         var itemType = listType.GetGenericArguments()[0];
         var list = (IList)Activator.CreateInstance(listType)!;
         var index = 0;
+        var complete = true;
         foreach (var child in sequence.Children)
         {
             var itemPath = $"{path}[{index++}]";
             if (IsNull(child))
             {
                 Error(child, itemPath, "is empty: remove the '-' or give it a value.");
+                complete = false;
                 continue;
             }
 
@@ -287,9 +289,14 @@ internal sealed class YamlBinder
             {
                 list.Add(item);
             }
+            else
+            {
+                complete = false;
+            }
         }
 
-        return list;
+        // A list with a broken item is left out whole: checking what remains would only add noise.
+        return complete ? list : null;
     }
 
     private object? BindMap(YamlNode node, string path, Type mapType, KeyPatternAttribute? keyPattern, int depth)

@@ -35,7 +35,7 @@ public static class ManifestJsonSchema
         }
 
         root["$defs"] = defs;
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }).ReplaceLineEndings("\n") + "\n";
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).ReplaceLineEndings("\n") + "\n";
     }
 
     private static JsonNode ObjectSchema(Type type, IDictionary<string, JsonNode> definitions)
