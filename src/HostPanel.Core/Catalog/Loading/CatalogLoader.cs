@@ -117,6 +117,13 @@ public static class CatalogLoader
             errors.Add(new CatalogError(file, (int)e.Start.Line, string.Empty, $"this is not valid YAML: {FirstLine(e.Message)} (column {e.Start.Column})."));
             return null;
         }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // The YAML library reports some malformed documents (a directive after content, for
+            // example) with these instead of a YamlException.
+            errors.Add(new CatalogError(file, null, string.Empty, $"this is not valid YAML: {FirstLine(e.Message)}"));
+            return null;
+        }
 
         if (stream.Documents.Count != 1)
         {
