@@ -1,4 +1,4 @@
-namespace HostPanel.Core.Tests.Catalog;
+namespace HostPanel.Tests;
 
 /// <summary>Folders of this repository, found from the test program's location.</summary>
 internal static class RepositoryPaths
