@@ -121,6 +121,8 @@ public class BrokenCatalogTests
         ["template-not-in-the-app-folder"] = new("nextcloud", "services.app.files[0].template", c => c.Edit("nextcloud", r => r.Set("services.app.files[0].template", "files/missing.php"))),
         ["template-escaping-the-app-folder"] = new("nextcloud", "services.app.files[0].template", c => c.Edit("nextcloud", r => r.Set("services.app.files[0].template", "files/../../mastodon/manifest.yaml"))),
         ["not-a-boolean"] = new("mastodon", "domain.required", c => c.Edit("mastodon", r => r.Set("domain.required", "yes"))),
+        ["postgres-18-data-in-the-old-folder"] = new("mastodon", "services.db.mounts", c => c.Edit("mastodon", r => r.Set("services.db.mounts[0].path", "/var/lib/postgresql/data"))),
+        ["postgres-17-data-in-the-new-folder"] = new("peertube", "services.db.mounts", c => c.Edit("peertube", r => r.Set("services.db.mounts[0].path", "/var/lib/postgresql"))),
         ["tmpfs-not-absolute"] = new("mastodon", "services.web.tmpfs[0]", c => c.Edit("mastodon", r => r.Set("services.web.tmpfs", Node("[tmp]")))),
     };
 

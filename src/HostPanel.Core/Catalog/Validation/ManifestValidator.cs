@@ -367,6 +367,7 @@ public sealed partial class ManifestValidator
         }
 
         var tag = match.Groups["tag"];
+        CheckKnownLayout(service, match.Groups["name"].Value, tag.Success ? tag.Value : null, path);
         if (!tag.Success)
         {
             Error($"{path}.image", $"'{image}' has no tag: pin an exact version, for example {image}:1.2.3 — an untagged image means 'latest' and changes under your feet.");
@@ -374,6 +375,25 @@ public sealed partial class ManifestValidator
         else if (string.Equals(tag.Value, "latest", StringComparison.OrdinalIgnoreCase))
         {
             Error($"{path}.image", $"'{image}' uses the 'latest' tag: pin an exact version instead, so that an update is a deliberate step.");
+        }
+    }
+
+    /// <summary>
+    /// Images whose data folder is known: mounting the volume elsewhere leaves the data in an
+    /// anonymous volume that the next update throws away.
+    /// </summary>
+    private void CheckKnownLayout(ServiceDefinition service, string name, string? tag, string path)
+    {
+        if (name is not ("postgres" or "library/postgres") || tag is null || service.Mounts is not { Count: > 0 } mounts
+            || !int.TryParse(tag.Split('.', '-')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major))
+        {
+            return;
+        }
+
+        var expected = major >= 18 ? "/var/lib/postgresql" : "/var/lib/postgresql/data";
+        if (!mounts.Any(m => m.Path == expected))
+        {
+            Error($"{path}.mounts", $"PostgreSQL {major} keeps its data in {expected}: mount the database volume there, or the data lands in an anonymous volume and is lost at the next update.");
         }
     }
 
