@@ -100,7 +100,9 @@ wait_for() { # DESCRIPTION PIECE|- SECONDS CHECK...
     while true; do
         if "$@" > /dev/null 2>&1; then return 0; fi
         tries=$((tries + 1))
-        if [ "$piece" != - ] && ! piece_pid "$piece" > /dev/null; then
+        # Judge by the recorded pid itself: right after the start, the process may not have
+        # entered the namespace or exec'd its program yet, and would not look like the piece.
+        if [ "$piece" != - ] && pid_gone "$(cat "$(pidfile "$piece")" 2>/dev/null || echo 0)"; then
             say "error: $piece exited while waiting for $what"
             break
         fi
