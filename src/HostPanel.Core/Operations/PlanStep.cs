@@ -1,0 +1,102 @@
+using System.Text.Json.Serialization;
+using HostPanel.Core.Apps;
+
+namespace HostPanel.Core.Operations;
+
+/// <summary>
+/// One idempotent step of a plan. Steps name what they touch but carry no secret: a container's
+/// environment is rendered when the step runs, from the archived manifest and the secret store.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(EnsureNetworkStep), "ensure-network")]
+[JsonDerivedType(typeof(EnsureVolumeStep), "ensure-volume")]
+[JsonDerivedType(typeof(PullImageStep), "pull-image")]
+[JsonDerivedType(typeof(CreateContainerStep), "create-container")]
+[JsonDerivedType(typeof(StartContainerStep), "start-container")]
+[JsonDerivedType(typeof(WaitHealthyStep), "wait-healthy")]
+[JsonDerivedType(typeof(RunHookStep), "run-hook")]
+[JsonDerivedType(typeof(StopContainerStep), "stop-container")]
+[JsonDerivedType(typeof(RemoveContainerStep), "remove-container")]
+[JsonDerivedType(typeof(RenameContainerStep), "rename-container")]
+[JsonDerivedType(typeof(RemoveNetworkStep), "remove-network")]
+[JsonDerivedType(typeof(RemoveVolumeStep), "remove-volume")]
+[JsonDerivedType(typeof(SetInstanceStateStep), "set-state")]
+[JsonDerivedType(typeof(ForgetInstanceStep), "forget-instance")]
+public abstract record PlanStep
+{
+    /// <summary>A short technical description for the operation log.</summary>
+    public abstract string Describe();
+}
+
+public sealed record EnsureNetworkStep(string Network, bool Internal) : PlanStep
+{
+    public override string Describe() => $"ensure {(Internal ? "internal" : "egress")} network {Network}";
+}
+
+public sealed record EnsureVolumeStep(string Volume, string Key) : PlanStep
+{
+    public override string Describe() => $"ensure volume {Volume}";
+}
+
+public sealed record PullImageStep(string Image) : PlanStep
+{
+    public override string Describe() => $"pull image {Image}";
+}
+
+/// <summary>Creates the container of <paramref name="Service"/> as the manifest of <paramref name="Version"/> describes it.</summary>
+public sealed record CreateContainerStep(string Service, string Container, string Version) : PlanStep
+{
+    public override string Describe() => $"create container {Container} ({Service} {Version})";
+}
+
+public sealed record StartContainerStep(string Container) : PlanStep
+{
+    public override string Describe() => $"start container {Container}";
+}
+
+public sealed record WaitHealthyStep(string Service, string Container, string Version, TimeSpan Timeout) : PlanStep
+{
+    public override string Describe() => $"wait until {Container} is healthy (at most {Timeout.TotalSeconds:0} s)";
+}
+
+/// <summary>Runs step <paramref name="Index"/> of hook <paramref name="Moment"/> of the manifest of <paramref name="Version"/>.</summary>
+public sealed record RunHookStep(string Moment, int Index, string Version) : PlanStep
+{
+    public override string Describe() => $"run {Moment} hook {Index + 1} of version {Version}";
+}
+
+public sealed record StopContainerStep(string Container, TimeSpan Grace) : PlanStep
+{
+    public override string Describe() => $"stop container {Container}";
+}
+
+public sealed record RemoveContainerStep(string Container) : PlanStep
+{
+    public override string Describe() => $"remove container {Container}";
+}
+
+public sealed record RenameContainerStep(string From, string To) : PlanStep
+{
+    public override string Describe() => $"rename container {From} to {To}";
+}
+
+public sealed record RemoveNetworkStep(string Network) : PlanStep
+{
+    public override string Describe() => $"remove network {Network}";
+}
+
+public sealed record RemoveVolumeStep(string Volume) : PlanStep
+{
+    public override string Describe() => $"remove volume {Volume} and its data";
+}
+
+public sealed record SetInstanceStateStep(InstanceState State, string? Version = null) : PlanStep
+{
+    public override string Describe() => Version is null ? $"mark the app {State}" : $"mark the app {State} at version {Version}";
+}
+
+/// <summary>Forgets the instance and its secrets (end of a purge).</summary>
+public sealed record ForgetInstanceStep : PlanStep
+{
+    public override string Describe() => "forget the app and its secrets";
+}
