@@ -22,6 +22,9 @@ namespace HostPanel.Core.Operations;
 [JsonDerivedType(typeof(RemoveVolumeStep), "remove-volume")]
 [JsonDerivedType(typeof(SetInstanceStateStep), "set-state")]
 [JsonDerivedType(typeof(ForgetInstanceStep), "forget-instance")]
+[JsonDerivedType(typeof(SnapshotVolumesStep), "snapshot-volumes")]
+[JsonDerivedType(typeof(RestoreVolumeSnapshotStep), "restore-volume-snapshot")]
+[JsonDerivedType(typeof(DropVolumeSnapshotStep), "drop-volume-snapshot")]
 public abstract record PlanStep
 {
     /// <summary>A short technical description for the operation log.</summary>
@@ -99,4 +102,21 @@ public sealed record SetInstanceStateStep(InstanceState State, string? Version =
 public sealed record ForgetInstanceStep : PlanStep
 {
     public override string Describe() => "forget the app and its secrets";
+}
+
+/// <summary>Copies the volumes aside while nothing writes to them, so a failed update can put the data back.</summary>
+public sealed record SnapshotVolumesStep(IReadOnlyList<string> Volumes) : PlanStep
+{
+    public override string Describe() => $"snapshot volumes {string.Join(", ", Volumes)}";
+}
+
+/// <summary>Puts the volumes back exactly as the snapshot holds them.</summary>
+public sealed record RestoreVolumeSnapshotStep(IReadOnlyList<string> Volumes) : PlanStep
+{
+    public override string Describe() => $"put volumes {string.Join(", ", Volumes)} back from the snapshot";
+}
+
+public sealed record DropVolumeSnapshotStep(IReadOnlyList<string> Volumes) : PlanStep
+{
+    public override string Describe() => $"drop the snapshot of volumes {string.Join(", ", Volumes)}";
 }

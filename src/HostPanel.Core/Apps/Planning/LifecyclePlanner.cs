@@ -1,0 +1,289 @@
+using HostPanel.Core.Catalog.Model;
+using HostPanel.Core.Catalog.Planning;
+using HostPanel.Core.Operations;
+
+namespace HostPanel.Core.Apps.Planning;
+
+/// <summary>
+/// Turns (manifest, installed app, what already exists) into plans of idempotent steps. Pure:
+/// no I/O, so every plan is unit-tested.
+/// </summary>
+public static class LifecyclePlanner
+{
+    public static readonly TimeSpan DefaultStopGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>Health waits never exceed this, whatever a manifest asks.</summary>
+    public static readonly TimeSpan MaxHealthWait = TimeSpan.FromMinutes(30);
+
+    /// <summary>Networks, volumes, images, then each service started and healthy in order, then the install hooks.</summary>
+    public static IReadOnlyList<PlanStep> Install(AppManifest manifest, AppInstance instance)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(instance);
+        var steps = new List<PlanStep> { new SetInstanceStateStep(InstanceState.Installing, manifest.Version) };
+        steps.AddRange(Infrastructure(manifest, instance.Name));
+        steps.AddRange(Pulls(manifest));
+        foreach (var service in ServiceOrder.StartOrder(manifest))
+        {
+            steps.AddRange(BringUp(manifest, instance.Name, service));
+        }
+
+        steps.AddRange(Hooks(manifest, "install", manifest.Hooks?.Install));
+        steps.Add(new SetInstanceStateStep(InstanceState.Running, manifest.Version));
+        return steps;
+    }
+
+    /// <summary>
+    /// Undoes a failed install: containers and networks go; only the volumes this install created
+    /// go with them — volumes that held data before (a reinstall on kept data) stay.
+    /// </summary>
+    public static IReadOnlyList<PlanStep> UndoInstall(AppManifest manifest, AppInstance instance, IReadOnlySet<string> volumesThatExistedBefore)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(volumesThatExistedBefore);
+        var steps = new List<PlanStep>();
+        steps.AddRange(TearDown(manifest, instance.Name));
+        foreach (var volume in (manifest.Volumes?.Keys ?? Enumerable.Empty<string>()).Select(v => ResourceNames.Volume(instance.Name, v)))
+        {
+            if (!volumesThatExistedBefore.Contains(volume))
+            {
+                steps.Add(new RemoveVolumeStep(volume));
+            }
+        }
+
+        steps.Add(new SetInstanceStateStep(volumesThatExistedBefore.Count > 0 ? InstanceState.Removed : InstanceState.Failed));
+        return steps;
+    }
+
+    public static IReadOnlyList<PlanStep> Start(AppManifest manifest, AppInstance instance)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var steps = new List<PlanStep>();
+        foreach (var service in ServiceOrder.StartOrder(manifest))
+        {
+            steps.Add(new StartContainerStep(ResourceNames.Container(instance.Name, service)));
+            if (manifest.Services[service].Health is not null)
+            {
+                steps.Add(new WaitHealthyStep(service, ResourceNames.Container(instance.Name, service), manifest.Version, HealthWait(manifest.Services[service])));
+            }
+        }
+
+        steps.Add(new SetInstanceStateStep(InstanceState.Running));
+        return steps;
+    }
+
+    public static IReadOnlyList<PlanStep> Stop(AppManifest manifest, AppInstance instance)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var steps = new List<PlanStep>(StopAll(manifest, instance.Name)) { new SetInstanceStateStep(InstanceState.Stopped) };
+        return steps;
+    }
+
+    public static IReadOnlyList<PlanStep> Restart(AppManifest manifest, AppInstance instance) =>
+        [.. StopAll(manifest, instance.Name), .. Start(manifest, instance)];
+
+    /// <summary>
+    /// Removes the app. Without purge its volumes and secrets stay and it can be reinstalled on
+    /// them; with purge they are deleted and the app forgotten.
+    /// </summary>
+    public static IReadOnlyList<PlanStep> Remove(AppManifest manifest, AppInstance instance, bool purge)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var steps = new List<PlanStep>(TearDown(manifest, instance.Name));
+        if (!purge)
+        {
+            steps.Add(new SetInstanceStateStep(InstanceState.Removed));
+            return steps;
+        }
+
+        steps.AddRange((manifest.Volumes?.Keys ?? Enumerable.Empty<string>()).Select(v => new RemoveVolumeStep(ResourceNames.Volume(instance.Name, v))));
+        steps.Add(new ForgetInstanceStep());
+        return steps;
+    }
+
+    /// <summary>
+    /// Update from <paramref name="current"/> to <paramref name="target"/>: the new images are
+    /// pulled while the app still runs; pre-upgrade hooks; the old containers are stopped and
+    /// kept aside (renamed); the volumes are snapshotted while nothing writes to them; the new
+    /// containers start, each healthy before the next; post-upgrade hooks; only then are the old
+    /// containers and the snapshot removed.
+    /// </summary>
+    public static IReadOnlyList<PlanStep> Update(AppManifest current, AppManifest target, AppInstance instance)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(instance);
+        var name = instance.Name;
+        var steps = new List<PlanStep> { new SetInstanceStateStep(InstanceState.Updating) };
+        steps.AddRange(Pulls(target));
+        steps.AddRange(Hooks(target, "pre_upgrade", target.Hooks?.PreUpgrade));
+        steps.AddRange(StopAll(current, name));
+        foreach (var service in ServiceOrder.StopOrder(current))
+        {
+            steps.Add(new RenameContainerStep(ResourceNames.Container(name, service), ResourceNames.PreviousContainer(name, service)));
+        }
+
+        var volumes = VolumeNames(current, name);
+        if (volumes.Count > 0)
+        {
+            steps.Add(new SnapshotVolumesStep(volumes));
+        }
+
+        steps.AddRange(Infrastructure(target, name));
+        foreach (var service in ServiceOrder.StartOrder(target))
+        {
+            steps.AddRange(BringUp(target, name, service));
+        }
+
+        steps.AddRange(Hooks(target, "post_upgrade", target.Hooks?.PostUpgrade));
+        steps.AddRange(ServiceOrder.StopOrder(current).Select(s => new RemoveContainerStep(ResourceNames.PreviousContainer(name, s))));
+        foreach (var network in NetworksNoLongerUsed(current, target, name))
+        {
+            steps.Add(new RemoveNetworkStep(network));
+        }
+
+        if (volumes.Count > 0)
+        {
+            steps.Add(new DropVolumeSnapshotStep(volumes));
+        }
+
+        steps.Add(new SetInstanceStateStep(InstanceState.Running, target.Version));
+        return steps;
+    }
+
+    /// <summary>
+    /// Puts the previous version back after a failed update. <paramref name="setAside"/> lists the
+    /// services whose old container was renamed aside before the failure: only for those can a
+    /// container under the usual name be a new one, so only those are replaced; the others are
+    /// the old containers and are simply started again. When the volumes were snapshotted, they
+    /// are put back exactly as they were before the new version touched them.
+    /// </summary>
+    public static IReadOnlyList<PlanStep> Rollback(AppManifest current, AppManifest target, AppInstance instance, IReadOnlySet<string> setAside, bool snapshotTaken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(setAside);
+        var name = instance.Name;
+        var steps = new List<PlanStep>();
+        foreach (var service in ServiceOrder.StopOrder(target))
+        {
+            // A service the target adds, or one whose old container is safely aside.
+            if (setAside.Contains(service) || !current.Services.ContainsKey(service))
+            {
+                steps.Add(new StopContainerStep(ResourceNames.Container(name, service), StopGrace(target.Services[service])));
+                steps.Add(new RemoveContainerStep(ResourceNames.Container(name, service)));
+            }
+        }
+
+        var volumes = VolumeNames(current, name);
+        if (snapshotTaken && volumes.Count > 0)
+        {
+            steps.Add(new RestoreVolumeSnapshotStep(volumes));
+        }
+
+        steps.AddRange(Infrastructure(current, name));
+        foreach (var service in ServiceOrder.StartOrder(current))
+        {
+            var container = ResourceNames.Container(name, service);
+            if (setAside.Contains(service))
+            {
+                steps.Add(new RenameContainerStep(ResourceNames.PreviousContainer(name, service), container));
+            }
+
+            steps.Add(new StartContainerStep(container));
+            if (current.Services[service].Health is not null)
+            {
+                steps.Add(new WaitHealthyStep(service, container, current.Version, HealthWait(current.Services[service])));
+            }
+        }
+
+        if (snapshotTaken && volumes.Count > 0)
+        {
+            steps.Add(new DropVolumeSnapshotStep(volumes));
+        }
+
+        steps.Add(new SetInstanceStateStep(InstanceState.Running, current.Version));
+        return steps;
+    }
+
+    private static List<string> VolumeNames(AppManifest manifest, string instance) =>
+        [.. (manifest.Volumes ?? []).Where(v => v.Value.Backup != BackupClass.Cache).Select(v => ResourceNames.Volume(instance, v.Key))];
+
+    /// <summary>The longest a service may take to become healthy, from its manifest, within bounds.</summary>
+    public static TimeSpan HealthWait(ServiceDefinition service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var health = service.Health;
+        if (health is null)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var interval = health.Interval?.Value ?? TimeSpan.FromSeconds(10);
+        var timeout = health.Timeout?.Value ?? TimeSpan.FromSeconds(5);
+        var retries = health.Retries ?? 6;
+        var start = health.StartPeriod?.Value ?? TimeSpan.FromSeconds(30);
+        var wait = start + ((interval + timeout) * (retries + 1));
+        return wait < MaxHealthWait ? wait : MaxHealthWait;
+    }
+
+    public static TimeSpan StopGrace(ServiceDefinition service) => service?.StopGrace?.Value ?? DefaultStopGrace;
+
+    private static IEnumerable<PlanStep> Infrastructure(AppManifest manifest, string instance)
+    {
+        yield return new EnsureNetworkStep(ResourceNames.InternalNetwork(instance), Internal: true);
+        if (manifest.Networks?.Egress is { Count: > 0 })
+        {
+            yield return new EnsureNetworkStep(ResourceNames.EgressNetwork(instance), Internal: false);
+        }
+
+        foreach (var volume in manifest.Volumes?.Keys ?? Enumerable.Empty<string>())
+        {
+            yield return new EnsureVolumeStep(ResourceNames.Volume(instance, volume), volume);
+        }
+    }
+
+    private static IEnumerable<PlanStep> Pulls(AppManifest manifest) =>
+        manifest.Services.Values.Select(s => s.Image).Distinct(StringComparer.Ordinal).Select(image => new PullImageStep(image));
+
+    private static IEnumerable<PlanStep> BringUp(AppManifest manifest, string instance, string service)
+    {
+        var container = ResourceNames.Container(instance, service);
+        yield return new CreateContainerStep(service, container, manifest.Version);
+        yield return new StartContainerStep(container);
+        if (manifest.Services[service].Health is not null)
+        {
+            yield return new WaitHealthyStep(service, container, manifest.Version, HealthWait(manifest.Services[service]));
+        }
+    }
+
+    private static IEnumerable<PlanStep> Hooks(AppManifest manifest, string moment, List<HookStep>? hooks) =>
+        (hooks ?? []).Select((_, i) => new RunHookStep(moment, i, manifest.Version));
+
+    private static IEnumerable<PlanStep> StopAll(AppManifest manifest, string instance) =>
+        ServiceOrder.StopOrder(manifest).Select(s => new StopContainerStep(ResourceNames.Container(instance, s), StopGrace(manifest.Services[s])));
+
+    private static IEnumerable<PlanStep> TearDown(AppManifest manifest, string instance)
+    {
+        foreach (var service in ServiceOrder.StopOrder(manifest))
+        {
+            yield return new StopContainerStep(ResourceNames.Container(instance, service), StopGrace(manifest.Services[service]));
+            yield return new RemoveContainerStep(ResourceNames.Container(instance, service));
+        }
+
+        yield return new RemoveNetworkStep(ResourceNames.InternalNetwork(instance));
+        if (manifest.Networks?.Egress is { Count: > 0 })
+        {
+            yield return new RemoveNetworkStep(ResourceNames.EgressNetwork(instance));
+        }
+    }
+
+    private static IEnumerable<string> NetworksNoLongerUsed(AppManifest current, AppManifest target, string instance)
+    {
+        if (current.Networks?.Egress is { Count: > 0 } && target.Networks?.Egress is not { Count: > 0 })
+        {
+            yield return ResourceNames.EgressNetwork(instance);
+        }
+    }
+}
