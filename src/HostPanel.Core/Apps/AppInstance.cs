@@ -79,3 +79,12 @@ public sealed class InstanceNameTakenException(string name)
 {
     public string InstanceName { get; } = name;
 }
+
+public sealed class DomainTakenException(string domain, string takenBy)
+    : InvalidOperationException($"The domain '{domain}' is already used by the installed app '{takenBy}'.")
+{
+    public string Domain { get; } = domain;
+
+    /// <summary>The installed app that uses the domain.</summary>
+    public string TakenBy { get; } = takenBy;
+}

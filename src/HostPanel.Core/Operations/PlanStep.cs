@@ -36,9 +36,10 @@ public sealed record EnsureNetworkStep(string Network, bool Internal) : PlanStep
     public override string Describe() => $"ensure {(Internal ? "internal" : "egress")} network {Network}";
 }
 
-public sealed record EnsureVolumeStep(string Volume, string Key) : PlanStep
+/// <summary><paramref name="ExistedBefore"/>: the volume held data before this operation (a reinstall on kept data); undoing never removes it.</summary>
+public sealed record EnsureVolumeStep(string Volume, string Key, bool ExistedBefore = false) : PlanStep
 {
-    public override string Describe() => $"ensure volume {Volume}";
+    public override string Describe() => ExistedBefore ? $"reuse volume {Volume}" : $"ensure volume {Volume}";
 }
 
 public sealed record PullImageStep(string Image) : PlanStep
@@ -73,9 +74,10 @@ public sealed record StopContainerStep(string Container, TimeSpan Grace) : PlanS
     public override string Describe() => $"stop container {Container}";
 }
 
-public sealed record RemoveContainerStep(string Container) : PlanStep
+/// <summary><paramref name="OnlyIfVersion"/>: remove it only when it belongs to that version (a rollback never removes the old one).</summary>
+public sealed record RemoveContainerStep(string Container, string? OnlyIfVersion = null) : PlanStep
 {
-    public override string Describe() => $"remove container {Container}";
+    public override string Describe() => OnlyIfVersion is null ? $"remove container {Container}" : $"remove container {Container} if it runs version {OnlyIfVersion}";
 }
 
 public sealed record RenameContainerStep(string From, string To) : PlanStep

@@ -67,6 +67,14 @@ public class LifecyclePlannerTests
     }
 
     [Fact]
+    public void AReinstallOnKeptDataReusesItsVolumes()
+    {
+        var steps = LifecyclePlanner.Install(Notes(1), Instance, new HashSet<string> { "hp-notes-asso-pgdata" });
+
+        Assert.Equal([true, false], steps.OfType<EnsureVolumeStep>().Select(v => v.ExistedBefore));
+    }
+
+    [Fact]
     public void AFailedInstallKeepsVolumesThatHeldDataBefore()
     {
         var fresh = LifecyclePlanner.UndoInstall(Notes(1), Instance, new HashSet<string>());
@@ -76,6 +84,8 @@ public class LifecyclePlannerTests
         Assert.Empty(onKeptData.OfType<RemoveVolumeStep>());
         Assert.Equal(["hp-notes-asso-web", "hp-notes-asso-db"], fresh.OfType<RemoveContainerStep>().Select(s => s.Container));
         Assert.Contains(fresh, s => s is RemoveNetworkStep { Network: "hp-notes-asso-internal" });
+        Assert.IsType<ForgetInstanceStep>(fresh[^1]);
+        Assert.Equal(new SetInstanceStateStep(InstanceState.Removed), onKeptData[^1]);
     }
 
     [Fact]

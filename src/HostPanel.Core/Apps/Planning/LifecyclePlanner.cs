@@ -16,12 +16,15 @@ public static class LifecyclePlanner
     public static readonly TimeSpan MaxHealthWait = TimeSpan.FromMinutes(30);
 
     /// <summary>Networks, volumes, images, then each service started and healthy in order, then the install hooks.</summary>
-    public static IReadOnlyList<PlanStep> Install(AppManifest manifest, AppInstance instance)
+    /// <param name="manifest">The app's manifest.</param>
+    /// <param name="instance">The app being installed.</param>
+    /// <param name="existingVolumes">Volumes that already exist (data kept from a removed install); they are reused, never removed by an undo.</param>
+    public static IReadOnlyList<PlanStep> Install(AppManifest manifest, AppInstance instance, IReadOnlySet<string>? existingVolumes = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(instance);
         var steps = new List<PlanStep> { new SetInstanceStateStep(InstanceState.Installing, manifest.Version) };
-        steps.AddRange(Infrastructure(manifest, instance.Name));
+        steps.AddRange(Infrastructure(manifest, instance.Name, existingVolumes));
         steps.AddRange(Pulls(manifest));
         foreach (var service in ServiceOrder.StartOrder(manifest))
         {
@@ -40,6 +43,7 @@ public static class LifecyclePlanner
     public static IReadOnlyList<PlanStep> UndoInstall(AppManifest manifest, AppInstance instance, IReadOnlySet<string> volumesThatExistedBefore)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(volumesThatExistedBefore);
         var steps = new List<PlanStep>();
         steps.AddRange(TearDown(manifest, instance.Name));
@@ -51,7 +55,9 @@ public static class LifecyclePlanner
             }
         }
 
-        steps.Add(new SetInstanceStateStep(volumesThatExistedBefore.Count > 0 ? InstanceState.Removed : InstanceState.Failed));
+        // On kept data the app goes back to "removed" (reinstallable); a fresh one leaves no trace
+        // but its operation in the journal, and its name is free again.
+        steps.Add(volumesThatExistedBefore.Count > 0 ? new SetInstanceStateStep(InstanceState.Removed) : new ForgetInstanceStep());
         return steps;
     }
 
@@ -172,7 +178,7 @@ public static class LifecyclePlanner
             if (setAside.Contains(service) || !current.Services.ContainsKey(service))
             {
                 steps.Add(new StopContainerStep(ResourceNames.Container(name, service), StopGrace(target.Services[service])));
-                steps.Add(new RemoveContainerStep(ResourceNames.Container(name, service)));
+                steps.Add(new RemoveContainerStep(ResourceNames.Container(name, service), OnlyIfVersion: target.Version));
             }
         }
 
@@ -230,7 +236,7 @@ public static class LifecyclePlanner
 
     public static TimeSpan StopGrace(ServiceDefinition service) => service?.StopGrace?.Value ?? DefaultStopGrace;
 
-    private static IEnumerable<PlanStep> Infrastructure(AppManifest manifest, string instance)
+    private static IEnumerable<PlanStep> Infrastructure(AppManifest manifest, string instance, IReadOnlySet<string>? existingVolumes = null)
     {
         yield return new EnsureNetworkStep(ResourceNames.InternalNetwork(instance), Internal: true);
         if (manifest.Networks?.Egress is { Count: > 0 })
@@ -240,7 +246,8 @@ public static class LifecyclePlanner
 
         foreach (var volume in manifest.Volumes?.Keys ?? Enumerable.Empty<string>())
         {
-            yield return new EnsureVolumeStep(ResourceNames.Volume(instance, volume), volume);
+            var name = ResourceNames.Volume(instance, volume);
+            yield return new EnsureVolumeStep(name, volume, existingVolumes?.Contains(name) == true);
         }
     }
 

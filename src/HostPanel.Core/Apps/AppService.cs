@@ -1,0 +1,333 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using HostPanel.Core.Apps.Planning;
+using HostPanel.Core.Catalog.Loading;
+using HostPanel.Core.Catalog.Model;
+using HostPanel.Core.Catalog.Secrets;
+using HostPanel.Core.Catalog.Validation;
+using HostPanel.Core.Engine;
+using HostPanel.Core.Operations;
+using HostPanel.Core.Organizations;
+using HostPanel.Core.Resources;
+using HostPanel.Core.Secrets;
+
+namespace HostPanel.Core.Apps;
+
+/// <summary>What a person asks for when installing an app.</summary>
+public sealed record InstallRequest(string AppId, string Actor)
+{
+    public string? OrganizationId { get; init; }
+    public string? Name { get; init; }
+    public string? Domain { get; init; }
+    public IReadOnlyDictionary<string, string> Answers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The administrator read and accepted a host-stack app's warning.</summary>
+    public bool ConfirmHostStack { get; init; }
+}
+
+/// <summary>
+/// The one application service behind the panel, the CLI and the API for an app's life:
+/// validates the request, records the plan in the journal and runs it.
+/// </summary>
+public sealed partial class AppService(
+    IAppCatalog catalog,
+    IInstanceStore instances,
+    IOrganizationStore organizations,
+    IPackageArchive packages,
+    ISecretStore secrets,
+    IOperationJournal journal,
+    IContainerEngine engine,
+    OperationRunner runner,
+    TimeProvider time)
+{
+    /// <summary>Validates, records and runs an install; returns the finished operation.</summary>
+    public async Task<Operation> InstallAsync(InstallRequest request, CancellationToken ct = default)
+    {
+        var (operation, _) = await PrepareInstallAsync(request, ct).ConfigureAwait(false);
+        return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Validates and records an install without running it (the panel runs it in the background).</summary>
+    public async Task<(Operation Operation, AppInstance Instance)> PrepareInstallAsync(InstallRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var loaded = catalog.Load();
+        var app = loaded.Apps.FirstOrDefault(a => a.Manifest.Id == request.AppId);
+        if (app is null)
+        {
+            var broken = loaded.Errors.Where(e => e.File.Contains($"/{request.AppId}/", StringComparison.Ordinal)).ToList();
+            throw broken.Count > 0
+                ? new AppRequestException("app", CoreText.Format("CatalogHasErrors", request.AppId, broken[0]))
+                : new AppRequestException("app", CoreText.Format("UnknownApp", request.AppId, string.Join(", ", loaded.Apps.Select(a => a.Manifest.Id))));
+        }
+
+        var manifest = app.Manifest;
+        var organization = await ResolveOrganizationAsync(request.OrganizationId, ct).ConfigureAwait(false);
+        var name = request.Name ?? manifest.Id;
+        if (!InstanceNameRegex().IsMatch(name))
+        {
+            throw new AppRequestException("name", CoreText.Format("BadInstanceName", name));
+        }
+
+        var previous = await instances.FindAsync(name, ct).ConfigureAwait(false);
+        if (previous is not null && previous.State != InstanceState.Removed)
+        {
+            throw new AppRequestException("name", CoreText.Format("InstanceNameTaken", name));
+        }
+
+        if (previous is not null && (previous.AppId != manifest.Id || previous.OrganizationId != organization.Id))
+        {
+            throw new AppRequestException("name", CoreText.Format("InstanceNameTakenOtherApp", name, previous.AppId));
+        }
+
+        var domain = await ValidateDomainAsync(manifest, request.Domain, name, ct).ConfigureAwait(false);
+        var (answers, secretAnswers) = ValidateAnswers(manifest, request.Answers);
+        if (manifest.EffectiveKind == AppKind.HostStack && !request.ConfirmHostStack)
+        {
+            var language = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+            throw new AppRequestException("confirm", CoreText.Format("HostStackNeedsConfirmation", manifest.Name, manifest.HostStack!.Confirmation.In(language)));
+        }
+
+        var now = time.GetUtcNow();
+        var instance = new AppInstance
+        {
+            Name = name,
+            OrganizationId = organization.Id,
+            AppId = manifest.Id,
+            Version = manifest.Version,
+            Revision = manifest.Revision,
+            Domain = domain,
+            State = InstanceState.Installing,
+            Answers = answers,
+            CreatedAt = previous?.CreatedAt ?? now,
+            UpdatedAt = now,
+        };
+        if (previous is null)
+        {
+            await instances.AddAsync(instance, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await instances.UpdateAsync(instance, ct).ConfigureAwait(false);
+        }
+
+        await packages.SaveAsync(name, manifest.Version, catalog.Package(app), ct).ConfigureAwait(false);
+
+        // Generated once: a reinstall on kept data finds its secrets and keeps them.
+        var generated = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (secretName, spec) in manifest.Secrets ?? [])
+        {
+            var secret = SecretGenerator.Generate(spec);
+            if (secret.IsPair)
+            {
+                generated[$"secrets.{secretName}.private"] = secret.Private!;
+                generated[$"secrets.{secretName}.public"] = secret.Public!;
+            }
+            else
+            {
+                generated[$"secrets.{secretName}"] = secret.Value!;
+            }
+        }
+
+        foreach (var (question, value) in secretAnswers)
+        {
+            generated[$"q.{question}"] = value;
+        }
+
+        await secrets.AddMissingAsync(name, generated, ct).ConfigureAwait(false);
+
+        var existing = (await engine.Volumes.ListAsync(LabelFilter.Managed.And(HostPanelLabels.Instance, name), ct).ConfigureAwait(false))
+            .Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        var plan = LifecyclePlanner.Install(manifest, instance, existing);
+        var operation = NewOperation(instance, OperationKind.Install, request.Actor, null, manifest.Version);
+        await journal.CreateAsync(operation, plan, ct).ConfigureAwait(false);
+        return (operation, instance);
+    }
+
+    public Task<Operation> StartAsync(string name, string actor, CancellationToken ct = default) =>
+        SimpleAsync(name, actor, OperationKind.Start, (m, i) => LifecyclePlanner.Start(m, i), ct);
+
+    public Task<Operation> StopAsync(string name, string actor, CancellationToken ct = default) =>
+        SimpleAsync(name, actor, OperationKind.Stop, (m, i) => LifecyclePlanner.Stop(m, i), ct);
+
+    public Task<Operation> RestartAsync(string name, string actor, CancellationToken ct = default) =>
+        SimpleAsync(name, actor, OperationKind.Restart, (m, i) => LifecyclePlanner.Restart(m, i), ct);
+
+    /// <summary>Removes the app; keeps its data unless <paramref name="purge"/> is confirmed.</summary>
+    public async Task<Operation> RemoveAsync(string name, string actor, bool purge, bool confirmed, CancellationToken ct = default)
+    {
+        if (purge && !confirmed)
+        {
+            throw new AppRequestException("purge", CoreText.Format("PurgeNeedsConfirmation", name));
+        }
+
+        var instance = await FindAsync(name, allowRemoved: purge, ct).ConfigureAwait(false);
+        var manifest = await ManifestAsync(instance, instance.Version, ct).ConfigureAwait(false);
+        var plan = LifecyclePlanner.Remove(manifest, instance, purge);
+        var operation = NewOperation(instance, purge ? OperationKind.Purge : OperationKind.Remove, actor, instance.Version, null);
+        await journal.CreateAsync(operation, plan, ct).ConfigureAwait(false);
+        return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Updates to the catalog's version (or <paramref name="toVersion"/>, which must be it).</summary>
+    public async Task<Operation> UpdateAsync(string name, string actor, string? toVersion, CancellationToken ct = default)
+    {
+        var instance = await FindAsync(name, allowRemoved: false, ct).ConfigureAwait(false);
+        var app = catalog.Load().Apps.FirstOrDefault(a => a.Manifest.Id == instance.AppId)
+            ?? throw new AppRequestException("app", CoreText.Format("UnknownApp", instance.AppId, string.Empty));
+        var target = app.Manifest;
+        if (toVersion is not null && toVersion != target.Version)
+        {
+            throw new AppRequestException("version", CoreText.Format("VersionNotInCatalog", name, toVersion, target.Version));
+        }
+
+        if (!AppVersion.TryParse(target.Version, out var targetVersion) || !AppVersion.TryParse(instance.Version, out var currentVersion) || targetVersion.CompareTo(currentVersion) <= 0)
+        {
+            throw new AppRequestException("version", CoreText.Format("NoNewerVersion", name, instance.Version));
+        }
+
+        var current = await ManifestAsync(instance, instance.Version, ct).ConfigureAwait(false);
+        await packages.SaveAsync(name, target.Version, catalog.Package(app), ct).ConfigureAwait(false);
+        var newSecrets = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (secretName, spec) in (target.Secrets ?? []).Where(s => current.Secrets?.ContainsKey(s.Key) != true))
+        {
+            var secret = SecretGenerator.Generate(spec);
+            if (secret.IsPair)
+            {
+                newSecrets[$"secrets.{secretName}.private"] = secret.Private!;
+                newSecrets[$"secrets.{secretName}.public"] = secret.Public!;
+            }
+            else
+            {
+                newSecrets[$"secrets.{secretName}"] = secret.Value!;
+            }
+        }
+
+        await secrets.AddMissingAsync(name, newSecrets, ct).ConfigureAwait(false);
+        var plan = LifecyclePlanner.Update(current, target, instance);
+        var operation = NewOperation(instance, OperationKind.Update, actor, instance.Version, target.Version);
+        await journal.CreateAsync(operation, plan, ct).ConfigureAwait(false);
+        return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The installed app, or a refusal that lists the installed ones.</summary>
+    public async Task<AppInstance> FindAsync(string name, bool allowRemoved, CancellationToken ct = default)
+    {
+        var instance = await instances.FindAsync(name, ct).ConfigureAwait(false);
+        if (instance is null)
+        {
+            var known = await instances.ListAsync(null, false, ct).ConfigureAwait(false);
+            throw new AppRequestException("instance", CoreText.Format("UnknownInstance", name, string.Join(", ", known.Select(i => i.Name))));
+        }
+
+        if (instance.State == InstanceState.Removed && !allowRemoved)
+        {
+            throw new AppRequestException("instance", CoreText.Format("InstanceRemoved", name));
+        }
+
+        return instance;
+    }
+
+    /// <summary>The manifest the installed app really used for <paramref name="version"/>.</summary>
+    public async Task<AppManifest> ManifestAsync(AppInstance instance, string version, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var package = await packages.GetAsync(instance.Name, version, ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The manifest of {instance.Name} {version} is not in the archive.");
+        return DirectoryAppCatalog.Parse(package, instance.Name);
+    }
+
+    private async Task<Operation> SimpleAsync(string name, string actor, OperationKind kind, Func<AppManifest, AppInstance, IReadOnlyList<PlanStep>> plan, CancellationToken ct)
+    {
+        var instance = await FindAsync(name, allowRemoved: false, ct).ConfigureAwait(false);
+        var manifest = await ManifestAsync(instance, instance.Version, ct).ConfigureAwait(false);
+        var operation = NewOperation(instance, kind, actor, instance.Version, instance.Version);
+        await journal.CreateAsync(operation, plan(manifest, instance), ct).ConfigureAwait(false);
+        return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
+    }
+
+    private Operation NewOperation(AppInstance instance, OperationKind kind, string actor, string? from, string? to) => new()
+    {
+        Id = Guid.CreateVersion7(time.GetUtcNow()),
+        Instance = instance.Name,
+        OrganizationId = instance.OrganizationId,
+        Kind = kind,
+        Actor = actor,
+        FromVersion = from,
+        ToVersion = to,
+        CreatedAt = time.GetUtcNow(),
+    };
+
+    private async Task<Organization> ResolveOrganizationAsync(string? id, CancellationToken ct)
+    {
+        if (id is null)
+        {
+            return await organizations.EnsureDefaultAsync(ct).ConfigureAwait(false);
+        }
+
+        return await organizations.FindAsync(id, ct).ConfigureAwait(false)
+            ?? throw new AppRequestException("org", CoreText.Format("UnknownOrganization", id, string.Join(", ", (await organizations.ListAsync(ct).ConfigureAwait(false)).Select(o => o.Id))));
+    }
+
+    private async Task<string?> ValidateDomainAsync(AppManifest manifest, string? domain, string name, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(domain))
+        {
+            return manifest.Domain.Required ? throw new AppRequestException("domain", CoreText.Get("DomainRequired")) : null;
+        }
+
+        var normalized = domain.Trim().TrimEnd('.').ToLowerInvariant();
+        if (normalized.Length > 253 || !DomainRegex().IsMatch(normalized))
+        {
+            throw new AppRequestException("domain", CoreText.Format("BadDomain", domain));
+        }
+
+        var holder = (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Domain == normalized && i.Name != name);
+        return holder is null ? normalized : throw new AppRequestException("domain", CoreText.Format("DomainTaken", normalized, holder.Name));
+    }
+
+    private static (Dictionary<string, string> Plain, Dictionary<string, string> Secret) ValidateAnswers(AppManifest manifest, IReadOnlyDictionary<string, string> given)
+    {
+        var questions = manifest.Questions ?? [];
+        foreach (var key in given.Keys)
+        {
+            if (questions.All(q => q.Id != key))
+            {
+                throw new AppRequestException($"q.{key}", CoreText.Format("UnknownQuestion", manifest.Id, key, string.Join(", ", questions.Select(q => q.Id))));
+            }
+        }
+
+        var language = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+        var plain = new Dictionary<string, string>(StringComparer.Ordinal);
+        var secret = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var question in questions)
+        {
+            var answer = given.GetValueOrDefault(question.Id) ?? question.Default;
+            if (answer is null)
+            {
+                if (question.IsRequired)
+                {
+                    throw new AppRequestException($"q.{question.Id}", CoreText.Format("AnswerMissing", question.Id, question.Label.In(language)));
+                }
+
+                continue;
+            }
+
+            var pattern = question.Pattern is null ? null : new Regex(question.Pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            if (QuestionRules.Check(question, answer, pattern) is { } problem)
+            {
+                throw new AppRequestException($"q.{question.Id}", CoreText.Format("AnswerInvalid", question.Label.In(language), problem));
+            }
+
+            (question.Type == QuestionType.Password ? secret : plain)[question.Id] = answer;
+        }
+
+        return (plain, secret);
+    }
+
+    [GeneratedRegex(AppInstance.NamePattern, RegexOptions.CultureInvariant)]
+    private static partial Regex InstanceNameRegex();
+
+    [GeneratedRegex(@"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex DomainRegex();
+}

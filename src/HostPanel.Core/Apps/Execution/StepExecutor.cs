@@ -1,0 +1,419 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using HostPanel.Core.Catalog.Model;
+using HostPanel.Core.Catalog.Planning;
+using HostPanel.Core.Catalog.Secrets;
+using HostPanel.Core.Engine;
+using HostPanel.Core.Operations;
+using HostPanel.Core.Resources;
+using HostPanel.Core.Secrets;
+
+namespace HostPanel.Core.Apps.Execution;
+
+/// <summary>
+/// Carries out plan steps on the engine. Every step is idempotent: run again after a crash, it
+/// finds what it did and does not do it twice.
+/// </summary>
+public sealed class StepExecutor(
+    IContainerEngine engine,
+    IInstanceStore instances,
+    IPackageArchive packages,
+    ISecretStore secrets,
+    IVolumeSnapshots snapshots,
+    IHttpProbe probe,
+    OperationEvents events,
+    TimeProvider time) : IStepExecutor
+{
+    private const int LogTailLines = 20;
+
+    public async Task ExecuteAsync(Operation operation, PlanStep step, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentNullException.ThrowIfNull(step);
+        var instance = await instances.FindAsync(operation.Instance, ct).ConfigureAwait(false);
+        if (instance is null)
+        {
+            // Only a purge or an undone install forgets an instance; what is left to do is cleanup.
+            if (step is RemoveContainerStep or RemoveNetworkStep or RemoveVolumeStep or StopContainerStep or ForgetInstanceStep)
+            {
+                await CleanupWithoutInstanceAsync(step, ct).ConfigureAwait(false);
+                return;
+            }
+
+            throw new InvalidOperationException($"The installed app {operation.Instance} is no longer recorded.");
+        }
+
+        switch (step)
+        {
+            case EnsureNetworkStep s:
+                await engine.Networks.EnsureAsync(new NetworkSpec(s.Network, ContainerSpecBuilder.Labels(instance), s.Internal), ct).ConfigureAwait(false);
+                break;
+            case EnsureVolumeStep s:
+                var labels = ContainerSpecBuilder.Labels(instance);
+                labels[ContainerSpecBuilder.VolumeLabel] = s.Key;
+                await engine.Volumes.EnsureAsync(new VolumeSpec(s.Volume, labels), ct).ConfigureAwait(false);
+                break;
+            case PullImageStep s:
+                await PullAsync(operation, s.Image, ct).ConfigureAwait(false);
+                break;
+            case CreateContainerStep s:
+                await CreateAsync(instance, s, ct).ConfigureAwait(false);
+                break;
+            case StartContainerStep s:
+                await StartAsync(s.Container, ct).ConfigureAwait(false);
+                break;
+            case WaitHealthyStep s:
+                await WaitHealthyAsync(instance, s, ct).ConfigureAwait(false);
+                break;
+            case RunHookStep s:
+                await RunHookAsync(instance, s, ct).ConfigureAwait(false);
+                break;
+            case StopContainerStep s:
+                if (await engine.Containers.InspectAsync(s.Container, ct).ConfigureAwait(false) is { State: ContainerState.Running or ContainerState.Restarting or ContainerState.Paused })
+                {
+                    await engine.Containers.StopAsync(s.Container, s.Grace, ct).ConfigureAwait(false);
+                }
+
+                break;
+            case RemoveContainerStep { OnlyIfVersion: { } version } s:
+                if (await engine.Containers.InspectAsync(s.Container, ct).ConfigureAwait(false) is { } found && found.Labels.GetValueOrDefault(HostPanelLabels.Version) == version)
+                {
+                    await engine.Containers.RemoveAsync(found.Id, force: true, ct).ConfigureAwait(false);
+                }
+
+                break;
+            case RemoveContainerStep s:
+                await engine.Containers.RemoveAsync(s.Container, force: true, ct).ConfigureAwait(false);
+                break;
+            case RenameContainerStep s:
+                await RenameAsync(s, ct).ConfigureAwait(false);
+                break;
+            case RemoveNetworkStep s:
+                await engine.Networks.RemoveAsync(s.Network, ct).ConfigureAwait(false);
+                break;
+            case RemoveVolumeStep s:
+                await engine.Volumes.RemoveAsync(s.Volume, ct).ConfigureAwait(false);
+                break;
+            case SnapshotVolumesStep s:
+                await snapshots.SnapshotAsync(instance, s.Volumes, ct).ConfigureAwait(false);
+                break;
+            case RestoreVolumeSnapshotStep s:
+                await snapshots.RestoreAsync(instance, s.Volumes, ct).ConfigureAwait(false);
+                break;
+            case DropVolumeSnapshotStep s:
+                await snapshots.DropAsync(instance, s.Volumes, ct).ConfigureAwait(false);
+                break;
+            case SetInstanceStateStep s:
+                await instances.UpdateAsync(instance with { State = s.State, Version = s.Version ?? instance.Version, UpdatedAt = time.GetUtcNow() }, ct).ConfigureAwait(false);
+                break;
+            case ForgetInstanceStep:
+                await secrets.DeleteAllAsync(instance.Name, ct).ConfigureAwait(false);
+                await packages.DeleteAllAsync(instance.Name, ct).ConfigureAwait(false);
+                await instances.DeleteAsync(instance.Name, ct).ConfigureAwait(false);
+                break;
+            default:
+                throw new NotSupportedException($"No executor for the step {step.GetType().Name}.");
+        }
+    }
+
+    private async Task CleanupWithoutInstanceAsync(PlanStep step, CancellationToken ct)
+    {
+        switch (step)
+        {
+            case StopContainerStep s when await engine.Containers.InspectAsync(s.Container, ct).ConfigureAwait(false) is { State: ContainerState.Running }:
+                await engine.Containers.StopAsync(s.Container, s.Grace, ct).ConfigureAwait(false);
+                break;
+            case RemoveContainerStep s:
+                await engine.Containers.RemoveAsync(s.Container, force: true, ct).ConfigureAwait(false);
+                break;
+            case RemoveNetworkStep s:
+                await engine.Networks.RemoveAsync(s.Network, ct).ConfigureAwait(false);
+                break;
+            case RemoveVolumeStep s:
+                await engine.Volumes.RemoveAsync(s.Volume, ct).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task PullAsync(Operation operation, string image, CancellationToken ct)
+    {
+        if (await engine.Images.InspectAsync(image, ct).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
+        var progress = new Relay<PullProgress>(p => events.Publish(new PullProgressed(operation.Id, time.GetUtcNow(), image, p.LayerId, p.Status, p.Current, p.Total)));
+        try
+        {
+            await engine.Images.PullAsync(ImageReference.Parse(image), progress, ct).ConfigureAwait(false);
+        }
+        catch (ContainerEngineException e)
+        {
+            throw new OperationFailedException(CoreText.Format("ImagePullFailed", image, e.Message), e.Message, e);
+        }
+    }
+
+    private async Task CreateAsync(AppInstance instance, CreateContainerStep step, CancellationToken ct)
+    {
+        if (await engine.Containers.InspectAsync(step.Container, ct).ConfigureAwait(false) is { } existing)
+        {
+            if (existing.Labels.GetValueOrDefault(HostPanelLabels.Version) == step.Version && existing.Labels.GetValueOrDefault(HostPanelLabels.Instance) == instance.Name)
+            {
+                return;
+            }
+
+            throw new InvalidOperationException($"A container named {step.Container} already exists for version {existing.Labels.GetValueOrDefault(HostPanelLabels.Version) ?? "?"}; expected none or version {step.Version}.");
+        }
+
+        var manifest = await ManifestAsync(instance, step.Version, ct).ConfigureAwait(false);
+        var environment = AppEnvironment.ForService(manifest, step.Service, await ContextAsync(instance, ct).ConfigureAwait(false));
+        await engine.Containers.CreateAsync(ContainerSpecBuilder.Build(manifest, step.Service, instance, environment, step.Container), ct).ConfigureAwait(false);
+    }
+
+    private async Task StartAsync(string container, CancellationToken ct)
+    {
+        var info = await engine.Containers.InspectAsync(container, ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The container {container} does not exist.");
+        if (info.State is not (ContainerState.Running or ContainerState.Restarting))
+        {
+            await engine.Containers.StartAsync(container, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RenameAsync(RenameContainerStep step, CancellationToken ct)
+    {
+        var from = await engine.Containers.InspectAsync(step.From, ct).ConfigureAwait(false);
+        var to = await engine.Containers.InspectAsync(step.To, ct).ConfigureAwait(false);
+        if (from is null)
+        {
+            // Already renamed (a repeat after a crash), or nothing to set aside.
+            return;
+        }
+
+        if (to is not null)
+        {
+            throw new InvalidOperationException($"Cannot rename {step.From} to {step.To}: a container already has that name.");
+        }
+
+        await engine.Containers.RenameAsync(step.From, step.To, ct).ConfigureAwait(false);
+    }
+
+    private async Task WaitHealthyAsync(AppInstance instance, WaitHealthyStep step, CancellationToken ct)
+    {
+        var manifest = await ManifestAsync(instance, step.Version, ct).ConfigureAwait(false);
+        var health = manifest.Services[step.Service].Health;
+        var deadline = time.GetUtcNow() + step.Timeout;
+        var poll = TimeSpan.FromMilliseconds(Math.Clamp((health?.Interval?.Value ?? TimeSpan.FromSeconds(2)).TotalMilliseconds / 2, 250, 2000));
+        string last = "no answer yet";
+        while (true)
+        {
+            var info = await engine.Containers.InspectAsync(step.Container, ct).ConfigureAwait(false)
+                ?? throw new OperationFailedException(CoreText.Format("ServiceExited", step.Service, "?"), $"{step.Container} disappeared");
+            if (info.State is ContainerState.Exited or ContainerState.Dead)
+            {
+                throw new OperationFailedException(CoreText.Format("ServiceExited", step.Service, info.ExitCode), $"{step.Container} exited with {info.ExitCode}; last log lines:\n{await TailAsync(step.Container, ct).ConfigureAwait(false)}");
+            }
+
+            if (health?.Http is { } http)
+            {
+                var address = info.Addresses.GetValueOrDefault(ResourceNames.InternalNetwork(instance.Name)) ?? info.Addresses.Values.FirstOrDefault();
+                if (info.State == ContainerState.Running && address is not null)
+                {
+                    var answer = await probe.GetAsync(new Uri($"http://{address}:{http.Port}{http.Path}"), health.Timeout?.Value ?? TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+                    if (answer is { } a && a.Status == (http.ExpectStatus ?? 200) && (http.ExpectBody is null || a.Body.Contains(http.ExpectBody, StringComparison.Ordinal)))
+                    {
+                        return;
+                    }
+
+                    last = answer is { } got ? $"HTTP {got.Status}: {Shorten(got.Body)}" : "no HTTP answer";
+                }
+            }
+            else if (info.Health == ContainerHealth.Healthy || (health is null && info.State == ContainerState.Running))
+            {
+                return;
+            }
+            else
+            {
+                last = $"health {info.Health}";
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                throw new OperationFailedException(
+                    CoreText.Format("ServiceUnhealthy", step.Service, (int)step.Timeout.TotalSeconds, last),
+                    $"{step.Container}: {last}; last log lines:\n{await TailAsync(step.Container, ct).ConfigureAwait(false)}");
+            }
+
+            await Task.Delay(poll, time, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunHookAsync(AppInstance instance, RunHookStep step, CancellationToken ct)
+    {
+        var manifest = await ManifestAsync(instance, step.Version, ct).ConfigureAwait(false);
+        var hooks = step.Moment == "sso" ? manifest.Sso.Steps : manifest.Hooks?.All().FirstOrDefault(h => h.Moment == step.Moment).Steps;
+        var hook = hooks?.ElementAtOrDefault(step.Index)
+            ?? throw new InvalidOperationException($"{manifest.Id} {step.Version} has no {step.Moment} step {step.Index + 1}.");
+        var context = await ContextAsync(instance, ct).ConfigureAwait(false);
+        var command = hook.Cmd.Select(a => AppEnvironment.Render(manifest, a, context)).ToList();
+        var environment = (hook.Env ?? []).ToDictionary(kv => kv.Key, kv => AppEnvironment.Render(manifest, kv.Value, context), StringComparer.Ordinal);
+        var timeout = hook.Timeout?.Value ?? TimeSpan.FromMinutes(5);
+        var language = System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+        var label = hook.Description?.In(language) ?? string.Join(' ', hook.Cmd.Take(3));
+
+        int exit;
+        string stdout;
+        string stderr;
+        if (hook.Exec is { } service)
+        {
+            var result = await engine.Containers.ExecAsync(
+                ResourceNames.Container(instance.Name, service),
+                new ExecRequest { Command = command, Environment = environment, User = hook.User, Timeout = timeout },
+                ct).ConfigureAwait(false);
+            (exit, stdout, stderr) = (result.ExitCode, result.Stdout, result.Stderr);
+        }
+        else
+        {
+            (exit, stdout, stderr) = await RunJobAsync(instance, manifest, hook, step, command, environment, timeout, ct).ConfigureAwait(false);
+        }
+
+        if (exit != 0 && hook.IgnoreFailure != true)
+        {
+            throw new OperationFailedException(CoreText.Format("HookFailed", label, exit), $"{step.Moment} step {step.Index + 1} exited with {exit}: {Shorten(stderr.Length > 0 ? stderr : stdout)}");
+        }
+
+        if (hook.Capture is { } capture)
+        {
+            var match = Regex.Match(stdout, capture.Pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(2));
+            if (!match.Success || match.Groups.Count < 2)
+            {
+                throw new OperationFailedException(CoreText.Format("HookFailed", label, exit), $"{step.Moment} step {step.Index + 1}: its output did not contain what the manifest captures ({capture.Output}).");
+            }
+
+            await secrets.SetAsync(instance.Name, $"outputs.{capture.Output}", match.Groups[1].Value, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(int Exit, string Stdout, string Stderr)> RunJobAsync(
+        AppInstance instance, AppManifest manifest, HookStep hook, RunHookStep step, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken ct)
+    {
+        var service = hook.Job!;
+        var source = hook.Image == JobImage.Current ? await ManifestAsync(instance, instance.Version, ct).ConfigureAwait(false) : manifest;
+        var serviceEnvironment = AppEnvironment.ForService(source, service, await ContextAsync(instance, ct).ConfigureAwait(false));
+        var baseSpec = ContainerSpecBuilder.Build(source, service, instance, serviceEnvironment, ResourceNames.Container(instance.Name, service));
+        var name = ResourceNames.Job(instance.Name, service, step.Moment, step.Index);
+        await engine.Containers.RemoveAsync(name, force: true, ct).ConfigureAwait(false);
+        var id = await engine.Containers.CreateAsync(ContainerSpecBuilder.Job(baseSpec, name, command, environment), ct).ConfigureAwait(false);
+        try
+        {
+            await engine.Containers.StartAsync(id, ct).ConfigureAwait(false);
+            var exit = await engine.Containers.WaitAsync(id, timeout, ct).ConfigureAwait(false);
+            var stdout = new StringBuilder();
+            var stderr = new StringBuilder();
+            await foreach (var line in engine.Containers.LogsAsync(id, 2000, follow: false, ct).ConfigureAwait(false))
+            {
+                (line.Stream == LogStream.Stdout ? stdout : stderr).AppendLine(line.Text);
+            }
+
+            return (exit, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            await engine.Containers.RemoveAsync(id, force: true, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string> TailAsync(string container, CancellationToken ct)
+    {
+        var lines = new List<string>();
+        try
+        {
+            await foreach (var line in engine.Containers.LogsAsync(container, LogTailLines, follow: false, ct).ConfigureAwait(false))
+            {
+                lines.Add(line.Text);
+            }
+        }
+        catch (ContainerEngineException e)
+        {
+            lines.Add($"(logs unavailable: {e.Message})");
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    private readonly Dictionary<(string, string), AppManifest> _manifests = [];
+
+    private async Task<AppManifest> ManifestAsync(AppInstance instance, string version, CancellationToken ct)
+    {
+        lock (_manifests)
+        {
+            if (_manifests.TryGetValue((instance.Name, version), out var cached))
+            {
+                return cached;
+            }
+        }
+
+        var package = await packages.GetAsync(instance.Name, version, ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The manifest of {instance.Name} {version} is not in the archive.");
+        var manifest = DirectoryAppCatalog.Parse(package, instance.Name);
+        lock (_manifests)
+        {
+            _manifests[(instance.Name, version)] = manifest;
+        }
+
+        return manifest;
+    }
+
+    /// <summary>What the app's placeholders resolve to, read fresh from the secret store.</summary>
+    public async Task<PlaceholderContext> ContextAsync(AppInstance instance, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var stored = await secrets.GetAllAsync(instance.Name, ct).ConfigureAwait(false);
+        var generated = new Dictionary<string, GeneratedSecret>(StringComparer.Ordinal);
+        var answers = new Dictionary<string, string>(instance.Answers, StringComparer.Ordinal);
+        var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in stored)
+        {
+            var parts = key.Split('.');
+            switch (parts)
+            {
+                case ["secrets", var name]:
+                    generated[name] = new GeneratedSecret(value);
+                    break;
+                case ["secrets", var name, "private"]:
+                    generated[name] = (generated.GetValueOrDefault(name) ?? new GeneratedSecret(null)) with { Private = value };
+                    break;
+                case ["secrets", var name, "public"]:
+                    generated[name] = (generated.GetValueOrDefault(name) ?? new GeneratedSecret(null)) with { Public = value };
+                    break;
+                case ["q", var name]:
+                    answers[name] = value;
+                    break;
+                case ["outputs", var name]:
+                    outputs[name] = value;
+                    break;
+            }
+        }
+
+        return new PlaceholderContext
+        {
+            Instance = instance.Name,
+            Domain = instance.Domain ?? $"{instance.Name}.invalid",
+            Path = instance.Path,
+            Secrets = generated,
+            Answers = answers,
+            Outputs = outputs,
+        };
+    }
+
+    private static string Shorten(string text)
+    {
+        var oneLine = text.Trim().ReplaceLineEndings(" ");
+        return oneLine.Length > 300 ? oneLine[..300] + "…" : oneLine;
+    }
+
+    private sealed class Relay<T>(Action<T> handler) : IProgress<T>
+    {
+        public void Report(T value) => handler(value);
+    }
+}

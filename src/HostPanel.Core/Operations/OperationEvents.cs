@@ -1,0 +1,65 @@
+namespace HostPanel.Core.Operations;
+
+/// <summary>Something that happened in an operation, for whoever watches (panel, CLI).</summary>
+public abstract record OperationEvent(Guid OperationId, DateTimeOffset At);
+
+public sealed record StepStarted(Guid OperationId, DateTimeOffset At, int Index, int Count, bool Undo, string Description) : OperationEvent(OperationId, At);
+
+public sealed record StepFinished(Guid OperationId, DateTimeOffset At, int Index, bool Undo, StepState State, string? Error) : OperationEvent(OperationId, At);
+
+/// <summary>Image pull progress of one layer.</summary>
+public sealed record PullProgressed(Guid OperationId, DateTimeOffset At, string Image, string? Layer, string Status, long? Current, long? Total) : OperationEvent(OperationId, At);
+
+public sealed record OperationFinished(Guid OperationId, DateTimeOffset At, OperationState State, string? Outcome) : OperationEvent(OperationId, At);
+
+/// <summary>
+/// The live stream of operation events: one singleton that panels and terminals subscribe to.
+/// Subscribers never slow the operation down: a slow one misses events, not the other way round.
+/// </summary>
+public sealed class OperationEvents
+{
+    private readonly Lock _gate = new();
+    private readonly List<Action<OperationEvent>> _subscribers = [];
+
+    public IDisposable Subscribe(Action<OperationEvent> onEvent)
+    {
+        lock (_gate)
+        {
+            _subscribers.Add(onEvent);
+        }
+
+        return new Subscription(this, onEvent);
+    }
+
+    public void Publish(OperationEvent e)
+    {
+        Action<OperationEvent>[] subscribers;
+        lock (_gate)
+        {
+            subscribers = [.. _subscribers];
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            try
+            {
+                subscriber(e);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A broken watcher must not break the operation it watches.
+            }
+        }
+    }
+
+    private sealed class Subscription(OperationEvents owner, Action<OperationEvent> onEvent) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (owner._gate)
+            {
+                owner._subscribers.Remove(onEvent);
+            }
+        }
+    }
+}
