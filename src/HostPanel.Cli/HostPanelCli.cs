@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HostPanel.Cli.Apps;
 using HostPanel.Cli.Catalog;
 using HostPanel.Cli.Engine;
 
@@ -21,6 +22,10 @@ public static class HostPanelCli
         root.Add(globals.Catalog);
         root.Add(EngineCommands.Build(globals, output));
         root.Add(CatalogCommands.Build(globals, output, error));
+        foreach (var command in AppCommands.Build(globals, output, error))
+        {
+            root.Add(command);
+        }
 
         var parsed = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };

@@ -23,6 +23,12 @@ public sealed class HostPanelOptions
     /// </summary>
     public string? DockerEndpoint { get; set; }
 
+    /// <summary>
+    /// A small image with sh, find and cp, for HostPanel's own short jobs (copying volumes).
+    /// Pinned like every image HostPanel runs.
+    /// </summary>
+    public string UtilityImage { get; set; } = "busybox:1.37.0";
+
     public string DatabasePath => Path.Combine(DataDirectory, "hostpanel.db");
 
     public string KeyRingDirectory => Path.Combine(DataDirectory, "keys");

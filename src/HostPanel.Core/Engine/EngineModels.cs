@@ -1,5 +1,3 @@
-using System.Collections.ObjectModel;
-
 namespace HostPanel.Core.Engine;
 
 /// <summary>What HostPanel knows about the engine at one moment.</summary>
@@ -20,9 +18,6 @@ public sealed record EngineStatus(
     public static EngineStatus Unreachable(string endpoint, string problem) =>
         new(endpoint, false, null, null, null, problem);
 }
-
-/// <summary>Progress of one layer of an image pull.</summary>
-public sealed record PullProgress(string? LayerId, string Status, long? Current, long? Total);
 
 public sealed record ImageInfo(string Id, IReadOnlyList<string> Tags, IReadOnlyList<string> Digests, long Size);
 
@@ -54,46 +49,6 @@ public sealed record ImageReference(string Repository, string? Tag, string? Dige
     }
 }
 
-/// <summary>A bind of a named volume into a container.</summary>
-public sealed record VolumeMount(string VolumeName, string ContainerPath, bool ReadOnly = false);
-
-/// <summary>Everything needed to create one container.</summary>
-public sealed record ContainerSpec
-{
-    public required string Name { get; init; }
-    public required string Image { get; init; }
-    public IReadOnlyDictionary<string, string> Labels { get; init; } = ReadOnlyDictionary<string, string>.Empty;
-    public IReadOnlyDictionary<string, string> Environment { get; init; } = ReadOnlyDictionary<string, string>.Empty;
-    public IReadOnlyList<string>? Command { get; init; }
-    public IReadOnlyList<string>? Entrypoint { get; init; }
-    public string? User { get; init; }
-    public IReadOnlyList<VolumeMount> Volumes { get; init; } = [];
-    public string? Network { get; init; }
-    public IReadOnlyList<string> NetworkAliases { get; init; } = [];
-    public long? MemoryLimitBytes { get; init; }
-    public bool RestartUnlessStopped { get; init; } = true;
-}
-
-public enum ContainerState
-{
-    Unknown,
-    Created,
-    Running,
-    Paused,
-    Restarting,
-    Exited,
-    Dead,
-    Removing,
-}
-
-public sealed record ContainerInfo(
-    string Id,
-    string Name,
-    string Image,
-    ContainerState State,
-    IReadOnlyDictionary<string, string> Labels,
-    int? ExitCode);
-
 public sealed record NetworkSpec(string Name, IReadOnlyDictionary<string, string> Labels, bool Internal);
 
 public sealed record NetworkInfo(string Id, string Name, bool Internal, IReadOnlyDictionary<string, string> Labels);
@@ -120,4 +75,14 @@ public sealed class NotManagedByHostPanelException(string kind, string name)
 }
 
 /// <summary>Raised when the engine cannot be reached or refuses a request.</summary>
-public sealed class ContainerEngineException(string message, Exception? inner = null) : Exception(message, inner);
+public class ContainerEngineException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Raised when an engine operation HostPanel bounded (an exec, a wait for a container, a pull that
+/// stopped making progress) did not finish in time. The message says what may still be running.
+/// </summary>
+public sealed class EngineTimeoutException(string message, TimeSpan timeout, Exception? inner = null)
+    : ContainerEngineException(message, inner)
+{
+    public TimeSpan Timeout { get; } = timeout;
+}

@@ -1,3 +1,5 @@
+using HostPanel.Core.Resources;
+
 namespace HostPanel.Core.Operations;
 
 /// <summary>Carries out one step; steps are idempotent, so running one twice is harmless.</summary>
@@ -72,7 +74,7 @@ public sealed class OperationRunner(
         {
             try
             {
-                await RunStepAsync(operation, step, steps.Count(s => !s.Undo), ct).ConfigureAwait(false);
+                await RunStepAsync(operation, step, step.Index + 1, steps.Count(s => !s.Undo), ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -103,7 +105,7 @@ public sealed class OperationRunner(
         {
             try
             {
-                await RunStepAsync(operation, step, undo.Count, ct).ConfigureAwait(false);
+                await RunStepAsync(operation, step, step.Index - undo[0].Index + 1, undo.Count, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -118,13 +120,19 @@ public sealed class OperationRunner(
         }
 
         var state = operation.Kind == OperationKind.Update ? OperationState.RolledBack : OperationState.Failed;
-        return await FinishAsync(operation, state, outcome, detail).ConfigureAwait(false);
+        var said = operation.Kind switch
+        {
+            OperationKind.Update => CoreText.Format("UpdateRolledBack", operation.Instance, operation.FromVersion, outcome),
+            OperationKind.Install => CoreText.Format("InstallFailed", operation.Instance, outcome),
+            _ => outcome,
+        };
+        return await FinishAsync(operation, state, said, detail).ConfigureAwait(false);
     }
 
-    private async Task RunStepAsync(Operation operation, OperationStep step, int count, CancellationToken ct)
+    private async Task RunStepAsync(Operation operation, OperationStep step, int number, int count, CancellationToken ct)
     {
         var description = step.Step.Describe();
-        events.Publish(new StepStarted(operation.Id, time.GetUtcNow(), step.Index, count, step.Undo, description));
+        events.Publish(new StepStarted(operation.Id, time.GetUtcNow(), number - 1, count, step.Undo, description));
         await journal.SetStepStateAsync(operation.Id, step.Index, StepState.Running, null, time.GetUtcNow(), ct).ConfigureAwait(false);
         await LogAsync(operation.Id, "info", (step.Undo ? "undo: " : string.Empty) + description, ct).ConfigureAwait(false);
         await executor.ExecuteAsync(operation, step.Step, ct).ConfigureAwait(false);
@@ -150,7 +158,7 @@ public sealed class OperationRunner(
     private static (string Outcome, string Detail) Explain(Exception e) => e switch
     {
         OperationFailedException failed => (failed.Outcome, failed.Detail),
-        OperationCanceledException => ("The operation took too long and was stopped.", e.Message),
-        _ => ("The operation failed.", e.Message),
+        OperationCanceledException => (CoreText.Get("OperationTimedOut"), e.Message),
+        _ => (e.Message, e.GetType().Name + ": " + e.Message),
     };
 }

@@ -1,10 +1,15 @@
+using HostPanel.Infrastructure.Secrets;
+using HostPanel.Infrastructure.State;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace HostPanel.Infrastructure.Data;
 
-/// <summary>The panel's SQLite database: accounts and roles for now.</summary>
+/// <summary>
+/// The panel's SQLite database: accounts and roles; organizations, installed apps, the packages
+/// they were installed from and their encrypted secrets; the operations journal.
+/// </summary>
 public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> options)
     : IdentityDbContext<HostPanelUser>(options)
 {
@@ -15,6 +20,20 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
     /// </summary>
     public static Version IdentitySchema => IdentitySchemaVersions.Version3;
 
+    internal DbSet<OrganizationRow> Organizations => Set<OrganizationRow>();
+
+    internal DbSet<AppInstanceRow> AppInstances => Set<AppInstanceRow>();
+
+    internal DbSet<AppPackageRow> AppPackages => Set<AppPackageRow>();
+
+    internal DbSet<OperationRow> Operations => Set<OperationRow>();
+
+    internal DbSet<OperationStepRow> OperationSteps => Set<OperationStepRow>();
+
+    internal DbSet<OperationLogLineRow> OperationLogLines => Set<OperationLogLineRow>();
+
+    internal DbSet<InstanceSecretRow> InstanceSecrets => Set<InstanceSecretRow>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -22,10 +41,15 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
         builder.Entity<HostPanelUser>(user =>
         {
             user.Property(u => u.DisplayName).HasMaxLength(HostPanelUser.DisplayNameMaxLength).IsRequired();
-
-            // SQLite has no date-time-with-offset type; storing UTC ticks keeps the value sortable.
-            user.Property(u => u.CreatedAt)
-                .HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+            user.Property(u => u.CreatedAt).HasConversion(UtcTicks.Converter);
         });
+
+        builder.ApplyConfiguration(new OrganizationRowConfiguration());
+        builder.ApplyConfiguration(new AppInstanceRowConfiguration());
+        builder.ApplyConfiguration(new AppPackageRowConfiguration());
+        builder.ApplyConfiguration(new OperationRowConfiguration());
+        builder.ApplyConfiguration(new OperationStepRowConfiguration());
+        builder.ApplyConfiguration(new OperationLogLineRowConfiguration());
+        builder.ApplyConfiguration(new InstanceSecretRowConfiguration());
     }
 }

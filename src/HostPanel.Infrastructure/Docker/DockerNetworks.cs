@@ -1,8 +1,6 @@
 using Docker.DotNet.Models;
 using HostPanel.Core.Engine;
-using ContainerSpec = HostPanel.Core.Engine.ContainerSpec;
 using NetworkSpec = HostPanel.Core.Engine.NetworkSpec;
-using VolumeInfo = HostPanel.Core.Engine.VolumeInfo;
 
 namespace HostPanel.Infrastructure.Docker;
 
@@ -35,6 +33,36 @@ internal sealed class DockerNetworks(DockerClientProvider clients) : IEngineNetw
         return [.. list.Select(ToInfo)];
     }
 
+    public async Task ConnectAsync(string network, string containerId, IReadOnlyList<string>? aliases = null, CancellationToken ct = default)
+    {
+        var client = await clients.GetAsync(ct).ConfigureAwait(false);
+        var (target, container) = await RequireBothAsync(network, containerId, ct).ConfigureAwait(false);
+        if (container.NetworkSettings?.Networks?.ContainsKey(target.Name) == true)
+        {
+            return;
+        }
+
+        await DockerErrors.Call($"attach the container {container.Name.TrimStart('/')} to the network {target.Name}", () =>
+            client.Networks.ConnectNetworkAsync(target.Id, new NetworkConnectParameters
+            {
+                Container = container.ID,
+                EndpointConfig = DockerContainerMapping.ToEndpoint(aliases),
+            }, ct)).ConfigureAwait(false);
+    }
+
+    public async Task DisconnectAsync(string network, string containerId, CancellationToken ct = default)
+    {
+        var client = await clients.GetAsync(ct).ConfigureAwait(false);
+        var (target, container) = await RequireBothAsync(network, containerId, ct).ConfigureAwait(false);
+        if (container.NetworkSettings?.Networks?.ContainsKey(target.Name) != true)
+        {
+            return;
+        }
+
+        await DockerErrors.Call($"detach the container {container.Name.TrimStart('/')} from the network {target.Name}", () =>
+            client.Networks.DisconnectNetworkAsync(target.Id, new NetworkDisconnectParameters { Container = container.ID }, ct)).ConfigureAwait(false);
+    }
+
     public async Task RemoveAsync(string idOrName, CancellationToken ct = default)
     {
         var client = await clients.GetAsync(ct).ConfigureAwait(false);
@@ -59,6 +87,14 @@ internal sealed class DockerNetworks(DockerClientProvider clients) : IEngineNetw
         {
             throw new ContainerEngineException($"Docker engine: could not remove the network {existing.Name}: {DockerErrors.Describe(e)}", e);
         }
+    }
+
+    private async Task<(NetworkInfo Network, ContainerInspectResponse Container)> RequireBothAsync(string network, string containerId, CancellationToken ct)
+    {
+        var client = await clients.GetAsync(ct).ConfigureAwait(false);
+        var container = await DockerManaged.RequireContainerAsync(client, containerId, ct).ConfigureAwait(false);
+        var target = await DockerManaged.RequireNetworkAsync(client, network, ct).ConfigureAwait(false);
+        return (ToInfo(target), container);
     }
 
     private async Task<NetworkInfo?> FindAsync(string idOrName, CancellationToken ct)

@@ -1,7 +1,5 @@
 using Docker.DotNet.Models;
 using HostPanel.Core.Engine;
-using ContainerSpec = HostPanel.Core.Engine.ContainerSpec;
-using NetworkSpec = HostPanel.Core.Engine.NetworkSpec;
 using VolumeInfo = HostPanel.Core.Engine.VolumeInfo;
 
 namespace HostPanel.Infrastructure.Docker;

@@ -1,6 +1,7 @@
 using HostPanel.Core.Configuration;
 using HostPanel.Infrastructure.Accounts;
 using HostPanel.Infrastructure.Data;
+using HostPanel.Infrastructure.Secrets;
 using HostPanel.Web.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Components.Authorization;

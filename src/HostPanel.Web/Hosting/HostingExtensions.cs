@@ -2,7 +2,6 @@ using HostPanel.Core.Configuration;
 using HostPanel.Infrastructure.Configuration;
 using HostPanel.Infrastructure.Data;
 using HostPanel.Infrastructure.Docker;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -55,19 +54,6 @@ public static class HostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddDockerEngine();
         return builder;
-    }
-
-    /// <summary>
-    /// Keys that protect sign-in and anti-forgery cookies, kept in DATA_DIR/keys so that a restart
-    /// does not sign everyone out.
-    /// </summary>
-    public static IServiceCollection AddHostPanelDataProtection(this IServiceCollection services, HostPanelOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        services.AddDataProtection()
-            .SetApplicationName("HostPanel")
-            .PersistKeysToFileSystem(new DirectoryInfo(options.KeyRingDirectory));
-        return services;
     }
 
     /// <summary>

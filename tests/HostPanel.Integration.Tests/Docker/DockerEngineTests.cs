@@ -43,8 +43,8 @@ public sealed class DockerEngineTests : IAsyncDisposable
     [Fact]
     public async Task PullsFromTheLocalRegistryWithLayerProgress()
     {
-        var reference = ImageReference.Parse(World.WebImage);
-        await Engine.Images.RemoveAsync(reference.ToString(), Ct);
+        var reference = ImageReference.Parse(await ScratchImage.PushAsync(Ct));
+        _cleanup.Add(() => ScratchImage.RemoveAsync(reference.ToString()));
         Assert.Null(await Engine.Images.InspectAsync(reference.ToString(), Ct));
         var events = new List<PullProgress>();
 
@@ -55,6 +55,42 @@ public sealed class DockerEngineTests : IAsyncDisposable
         Assert.Contains(reference.ToString(), image.Tags);
         Assert.Contains(events, e => e.LayerId is not null && e.Status is "Pull complete" or "Download complete" or "Already exists");
         Assert.Contains(events, e => e.Status.StartsWith("Status: Downloaded newer image", StringComparison.Ordinal));
+        // Bytes are told for both the download and the extraction of each layer, and at their ends.
+        var layer = events.First(e => e.Phase == PullPhase.Downloading).LayerId;
+        Assert.Contains(events, e => e.LayerId == layer && e.Phase == PullPhase.Downloading && e.Current > 0 && e.Total > 0);
+        Assert.Contains(events, e => e.LayerId == layer && e.Phase == PullPhase.Extracting && e.Current > 0 && e.Total > 0);
+        var downloaded = Assert.Single(events, e => e.LayerId == layer && e.Phase == PullPhase.Downloaded);
+        Assert.True(downloaded.Total > 0 && downloaded.Current == downloaded.Total, $"download end: {downloaded}");
+        var complete = Assert.Single(events, e => e.LayerId == layer && e.Phase == PullPhase.Complete);
+        Assert.True(complete.Total > 0 && complete.Current == complete.Total, $"layer end: {complete}");
+
+        // Folded per layer, the pull ends with every layer done and every byte counted.
+        var tracker = new PullProgressTracker();
+        events.ForEach(tracker.Report);
+        Assert.All(tracker.Layers, l => Assert.True(l.Done, $"{l.LayerId} is {l.Phase}"));
+        Assert.Equal(tracker.KnownDownloadBytes, tracker.DownloadedBytes);
+        Assert.True(tracker.DownloadedBytes > 0);
+    }
+
+    [Fact]
+    public async Task PullingAgainIsIdempotent()
+    {
+        var reference = ImageReference.Parse(World.WebImage);
+        await Engine.Images.PullAsync(reference, null, Ct);
+        var image = await Engine.Images.InspectAsync(reference.ToString(), Ct);
+        var events = new List<PullProgress>();
+
+        await Engine.Images.PullAsync(reference, new Recorder<PullProgress>(events), Ct);
+
+        Assert.Contains(events, e => e.Status.StartsWith("Status: Image is up to date", StringComparison.Ordinal));
+        Assert.DoesNotContain(events, e => e.Phase == PullPhase.Downloading);
+        Assert.Equal(image!.Id, (await Engine.Images.InspectAsync(reference.ToString(), Ct))!.Id);
+
+        // By digest, an image already here is not asked for again.
+        var byDigest = ImageReference.Parse(Assert.Single(image.Digests));
+        var digestEvents = new List<PullProgress>();
+        await Engine.Images.PullAsync(byDigest, new Recorder<PullProgress>(digestEvents), Ct);
+        Assert.Equal("Status: Image is up to date for " + byDigest, Assert.Single(digestEvents).Status);
     }
 
     [Fact]
@@ -88,8 +124,7 @@ public sealed class DockerEngineTests : IAsyncDisposable
                 Labels = labels,
                 Environment = new Dictionary<string, string> { ["GREETING"] = "bonjour" },
                 Volumes = [new VolumeMount(volume, "/data")],
-                Network = network,
-                NetworkAliases = ["web"],
+                Networks = [new NetworkAttachment(network, ["web"])],
                 MemoryLimitBytes = 64 * 1024 * 1024,
             },
             Ct);

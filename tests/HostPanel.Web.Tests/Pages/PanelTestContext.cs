@@ -3,6 +3,7 @@ using Bunit;
 using HostPanel.Core.Configuration;
 using HostPanel.Infrastructure.Accounts;
 using HostPanel.Infrastructure.Data;
+using HostPanel.Infrastructure.Secrets;
 using HostPanel.Web.Accounts;
 using HostPanel.Web.Hosting;
 using HostPanel.Web.Localization;

@@ -33,6 +33,14 @@ public sealed class AppCompensation(IInstanceStore instances, IPackageArchive pa
             return LifecyclePlanner.UndoInstall(manifest, instance, kept);
         }
 
+        // Past the commit point — the new version runs, its hooks are done and the old containers
+        // are being removed — going back is no longer possible: the update is carried forward.
+        var commit = plan.FirstOrDefault(s => !s.Undo && s.Step is RemoveContainerStep r && r.Container.EndsWith("-previous", StringComparison.Ordinal));
+        if (commit is not null && plan.Any(s => !s.Undo && s.Index >= commit.Index && s.State is StepState.Done or StepState.Running or StepState.Failed))
+        {
+            return null;
+        }
+
         var current = await ManifestAsync(instance, operation.FromVersion!, ct).ConfigureAwait(false);
         var target = await ManifestAsync(instance, operation.ToVersion!, ct).ConfigureAwait(false);
         var setAside = done.Select(s => s.Step).OfType<RenameContainerStep>()
@@ -55,7 +63,8 @@ public sealed class AppCompensation(IInstanceStore instances, IPackageArchive pa
         // Only a finished snapshot is put back: one cut short by a crash is incomplete, and the
         // new version never ran on the volumes then (it starts after the snapshot).
         var snapshot = plan.Any(s => s.Step is SnapshotVolumesStep && s.State == StepState.Done);
-        return LifecyclePlanner.Rollback(current, target, instance, setAside, snapshot);
+        var begun = plan.Any(s => s.Step is SnapshotVolumesStep && s.State is StepState.Running or StepState.Failed);
+        return LifecyclePlanner.Rollback(current, target, instance, setAside, snapshot, begun);
     }
 
     private async Task<Catalog.Model.AppManifest> ManifestAsync(AppInstance instance, string version, CancellationToken ct)

@@ -75,7 +75,7 @@ public sealed class EngineVolumeSnapshots(IContainerEngine engine, string utilit
                 Image = utilityImage,
                 Labels = labels,
                 Entrypoint = ["sh", "-c"],
-                Command = ["find /to -mindepth 1 -delete && cp -a /from/. /to/"],
+                Command = ["find /to -mindepth 1 -maxdepth 1 -exec rm -rf {} + && cp -a /from/. /to/"],
                 User = "0:0",
                 Volumes = [new VolumeMount(from, "/from", ReadOnly: true), new VolumeMount(to, "/to")],
                 Restart = RestartPolicy.No,

@@ -164,7 +164,13 @@ public static class LifecyclePlanner
     /// the old containers and are simply started again. When the volumes were snapshotted, they
     /// are put back exactly as they were before the new version touched them.
     /// </summary>
-    public static IReadOnlyList<PlanStep> Rollback(AppManifest current, AppManifest target, AppInstance instance, IReadOnlySet<string> setAside, bool snapshotTaken)
+    /// <param name="current">The manifest of the version to go back to.</param>
+    /// <param name="target">The manifest of the version that failed.</param>
+    /// <param name="instance">The installed app.</param>
+    /// <param name="setAside">Services whose old container was renamed aside.</param>
+    /// <param name="snapshotTaken">The snapshot is complete: the volumes are put back from it.</param>
+    /// <param name="snapshotStarted">A snapshot was begun (complete or not): its copies are dropped at the end.</param>
+    public static IReadOnlyList<PlanStep> Rollback(AppManifest current, AppManifest target, AppInstance instance, IReadOnlySet<string> setAside, bool snapshotTaken, bool snapshotStarted = false)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(target);
@@ -204,7 +210,7 @@ public static class LifecyclePlanner
             }
         }
 
-        if (snapshotTaken && volumes.Count > 0)
+        if ((snapshotTaken || snapshotStarted) && volumes.Count > 0)
         {
             steps.Add(new DropVolumeSnapshotStep(volumes));
         }

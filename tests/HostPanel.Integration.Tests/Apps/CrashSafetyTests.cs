@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using HostPanel.Core.Apps;
+using HostPanel.Core.Engine;
+using HostPanel.Core.Operations;
+using HostPanel.Integration.Tests.TestWorld;
+
+namespace HostPanel.Integration.Tests.Apps;
+
+/// <summary>
+/// The `hostpanel` process is killed (SIGKILL) as each step of an install and of an update
+/// starts; after the reconciler runs, the app is either as before or fully at the new version,
+/// with nothing left over and no data lost.
+/// </summary>
+public sealed class CrashSafetyTests
+{
+    private const int InstallSteps = 14;
+    private const int UpdateSteps = 21;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AnInstallKilledAtAnyStepEndsRunningOrLeavesNothing()
+    {
+        await using var scratch = new Scratch();
+        var outcomes = new List<string>();
+        for (var step = 1; step <= InstallSteps; step++)
+        {
+            var name = scratch.Name($"ci{step}");
+            var killed = await RunAndKillAtAsync(scratch.DataDirectory, 1, step, "app", "install", "notes", "--name", name, "--domain", $"{name}.velo-lyon.fr");
+
+            await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
+            await life.Reconciler.RunAsync(Ct);
+
+            var instance = await life.Instances.FindAsync(name, Ct);
+            var objects = (await life.EngineObjectsAsync(name, Ct)).Order(StringComparer.Ordinal).ToList();
+            if (instance is null)
+            {
+                Assert.True(objects.Count == 0, $"step {step}: the undone install left {string.Join(", ", objects)}");
+                outcomes.Add($"{step}:{(killed ? "undone" : "?")}");
+            }
+            else
+            {
+                Assert.True(instance.State == InstanceState.Running, $"step {step}: {instance.State}");
+                Assert.Equal([$"container hp-{name}-db", $"container hp-{name}-web", $"network hp-{name}-internal", $"volume hp-{name}-data", $"volume hp-{name}-pgdata"], objects);
+                Assert.Equal("ok", (await life.GetAsync(name, "/health", Ct)).Trim());
+                outcomes.Add($"{step}:running");
+                await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct);
+            }
+
+            Assert.Empty(await life.Journal.UnfinishedAsync(Ct));
+        }
+
+        TestContext.Current.SendDiagnosticMessage(string.Join(" ", outcomes));
+    }
+
+    [Fact]
+    public async Task AnUpdateKilledAtAnyStepEndsAtOneVersionWithItsData()
+    {
+        await using var scratch = new Scratch();
+        var name = scratch.Name("cu");
+        await InstallV1Async(scratch, name);
+        var outcomes = new List<string>();
+        for (var step = 1; step <= UpdateSteps; step++)
+        {
+            await RunAndKillAtAsync(scratch.DataDirectory, 2, step, "app", "update", name);
+
+            await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 2, Ct);
+            await life.Reconciler.RunAsync(Ct);
+
+            var instance = (await life.Instances.FindAsync(name, Ct))!;
+            var last = (await life.Journal.ListAsync(name, null, 1, Ct))[0];
+            Assert.True(instance.State == InstanceState.Running, $"step {step}: {instance.State}; last operation {last.Kind} {last.State}: {last.Outcome} / {last.Detail}");
+            Assert.Equal(
+                [$"container hp-{name}-db", $"container hp-{name}-web", $"network hp-{name}-internal", $"volume hp-{name}-data", $"volume hp-{name}-pgdata"],
+                (await life.EngineObjectsAsync(name, Ct)).Order(StringComparer.Ordinal));
+            Assert.Equal(instance.Version, (await life.GetAsync(name, "/version", Ct)).Trim());
+            var notes = await life.GetAsync(name, "/cgi-bin/notes", Ct);
+            Assert.Contains(instance.Version == "1" ? "\tcadenas" : "\t[v2] cadenas", notes, StringComparison.Ordinal);
+            Assert.Empty(await life.Journal.UnfinishedAsync(Ct));
+            outcomes.Add($"{step}:v{instance.Version}");
+
+            if (instance.Version == "2")
+            {
+                await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct);
+                await InstallV1Async(scratch, name);
+            }
+        }
+
+        TestContext.Current.SendDiagnosticMessage(string.Join(" ", outcomes));
+    }
+
+    private static async Task InstallV1Async(Scratch scratch, string name)
+    {
+        await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
+        var install = await life.Apps.InstallAsync(new InstallRequest("notes", "test") { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
+        Assert.True(install.State == OperationState.Succeeded, install.Outcome);
+        Assert.Contains("added", await life.GetAsync(name, "/cgi-bin/add?cadenas", Ct), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Runs `hostpanel ARGS` and kills it with SIGKILL as soon as it announces step
+    /// <paramref name="step"/>. Returns false when the command finished before reaching it.
+    /// </summary>
+    private static async Task<bool> RunAndKillAtAsync(string dataDirectory, int catalog, int step, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "hostpanel.dll"), "--data-dir", dataDirectory, "--catalog", RepositoryPaths.TestCatalog(catalog) }.Concat(args))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["HOSTPANEL_DOCKERENDPOINT"] = World.DockerHost;
+        start.Environment["HOSTPANEL_UTILITYIMAGE"] = World.WebImage;
+        start.Environment["LANG"] = "en_US.UTF-8";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        var marker = $"[{step}/";
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromMinutes(4));
+        while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
+        {
+            if (line.StartsWith(marker, StringComparison.Ordinal) && !line.Contains('↩', StringComparison.Ordinal))
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(deadline.Token);
+                return true;
+            }
+        }
+
+        await process.WaitForExitAsync(deadline.Token);
+        _ = await stderr;
+        return false;
+    }
+}
