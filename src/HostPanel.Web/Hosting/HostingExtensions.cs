@@ -1,6 +1,8 @@
 using HostPanel.Core.Configuration;
 using HostPanel.Infrastructure.Configuration;
+using HostPanel.Infrastructure.Apps;
 using HostPanel.Infrastructure.Data;
+using HostPanel.Infrastructure.State;
 using HostPanel.Infrastructure.Docker;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -48,11 +50,19 @@ public static class HostingExtensions
         return builder;
     }
 
-    /// <summary>The container engine the panel drives.</summary>
+    /// <summary>
+    /// The container engine the panel drives, the apps' lifecycle on it, and the reconciler that
+    /// runs once at start-up (in the background: an engine that is down must not keep the panel
+    /// from answering).
+    /// </summary>
     public static WebApplicationBuilder AddHostPanelEngine(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.HostPanelOptions();
         builder.Services.AddDockerEngine();
+        builder.Services.AddHostPanelState(options);
+        builder.Services.AddHostPanelLifecycle(options);
+        builder.Services.AddHostedService<ReconcileAtStartup>();
         return builder;
     }
 

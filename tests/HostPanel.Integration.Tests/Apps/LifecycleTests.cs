@@ -188,6 +188,42 @@ public sealed class LifecycleTests
             (await life.Engine.Containers.InspectAsync(ResourceNames.Container(b, "web"), Ct))!.Networks);
     }
 
+    [Fact]
+    public async Task ObjectsWithoutHostPanelLabelsSurviveInstallPurgeAndReconcile()
+    {
+        await using var scratch = new Scratch();
+        var name = scratch.Name("wall");
+        var foreign = $"not-hostpanel-{Guid.NewGuid():N}"[..26];
+        using var raw = World.RawEngine();
+        using (var created = await raw.PostAsync($"/containers/create?name={foreign}", System.Net.Http.Json.JsonContent.Create(new { Image = World.WebImage, Labels = new Dictionary<string, string> { ["hostpanel.instance"] = name } }), Ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using (var created = await raw.PostAsync("/volumes/create", System.Net.Http.Json.JsonContent.Create(new { Name = foreign, Labels = new Dictionary<string, string> { ["hostpanel.instance"] = name } }), Ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        }
+
+        try
+        {
+            await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
+            Assert.Equal(OperationState.Succeeded, (await life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct)).State);
+            Assert.Equal(OperationState.Succeeded, (await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct)).State);
+            var report = await life.Reconciler.RunAsync(Ct);
+
+            Assert.NotNull(await life.Engine.Containers.InspectAsync(foreign, Ct));
+            using var volume = await raw.GetAsync($"/volumes/{foreign}", Ct);
+            Assert.Equal(System.Net.HttpStatusCode.OK, volume.StatusCode);
+            Assert.DoesNotContain(report.Drift, d => d.Contains(foreign, StringComparison.Ordinal));
+        }
+        finally
+        {
+            (await raw.DeleteAsync($"/containers/{foreign}?force=true", CancellationToken.None)).Dispose();
+            (await raw.DeleteAsync($"/volumes/{foreign}", CancellationToken.None)).Dispose();
+        }
+    }
+
     private static List<string[]> Notes(string text) =>
         [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t'))];
 
