@@ -18,33 +18,40 @@ public sealed class CrashSafetyTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>Cases run side by side in rounds (each on its own app) to keep the suite short.</summary>
+    private const int Parallel = 4;
+
     [Fact]
     public async Task AnInstallKilledAtAnyStepEndsRunningOrLeavesNothing()
     {
         await using var scratch = new Scratch();
         var outcomes = new List<string>();
-        for (var step = 1; step <= InstallSteps; step++)
+        foreach (var round in Enumerable.Range(1, InstallSteps).Chunk(Parallel))
         {
-            var name = scratch.Name($"ci{step}");
-            var killed = await RunAndKillAtAsync(scratch.DataDirectory, 1, step, "app", "install", "notes", "--name", name, "--domain", $"{name}.velo-lyon.fr");
+            var names = round.ToDictionary(step => step, step => scratch.Name($"ci{step}"));
+            await Task.WhenAll(round.Select(step => RunAndKillAtAsync(scratch.DataDirectory, 1, step, "app", "install", "notes", "--name", names[step], "--domain", $"{names[step]}.velo-lyon.fr")));
 
             await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
             await life.Reconciler.RunAsync(Ct);
 
-            var instance = await life.Instances.FindAsync(name, Ct);
-            var objects = (await life.EngineObjectsAsync(name, Ct)).Order(StringComparer.Ordinal).ToList();
-            if (instance is null)
+            foreach (var step in round)
             {
-                Assert.True(objects.Count == 0, $"step {step}: the undone install left {string.Join(", ", objects)}");
-                outcomes.Add($"{step}:{(killed ? "undone" : "?")}");
-            }
-            else
-            {
-                Assert.True(instance.State == InstanceState.Running, $"step {step}: {instance.State}");
-                Assert.Equal([$"container hp-{name}-db", $"container hp-{name}-web", $"network hp-{name}-internal", $"volume hp-{name}-data", $"volume hp-{name}-pgdata"], objects);
-                Assert.Equal("ok", (await life.GetAsync(name, "/health", Ct)).Trim());
-                outcomes.Add($"{step}:running");
-                await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct);
+                var name = names[step];
+                var instance = await life.Instances.FindAsync(name, Ct);
+                var objects = (await life.EngineObjectsAsync(name, Ct)).Order(StringComparer.Ordinal).ToList();
+                if (instance is null)
+                {
+                    Assert.True(objects.Count == 0, $"step {step}: the undone install left {string.Join(", ", objects)}");
+                    outcomes.Add($"{step}:undone");
+                }
+                else
+                {
+                    Assert.True(instance.State == InstanceState.Running, $"step {step}: {instance.State}");
+                    Assert.Equal([$"container hp-{name}-db", $"container hp-{name}-web", $"network hp-{name}-internal", $"volume hp-{name}-data", $"volume hp-{name}-pgdata"], objects);
+                    Assert.Equal("ok", (await life.GetAsync(name, "/health", Ct)).Trim());
+                    outcomes.Add($"{step}:running");
+                    await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct);
+                }
             }
 
             Assert.Empty(await life.Journal.UnfinishedAsync(Ct));
@@ -57,33 +64,41 @@ public sealed class CrashSafetyTests
     public async Task AnUpdateKilledAtAnyStepEndsAtOneVersionWithItsData()
     {
         await using var scratch = new Scratch();
-        var name = scratch.Name("cu");
-        await InstallV1Async(scratch, name);
+        var lanes = Enumerable.Range(0, Parallel).Select(i => scratch.Name($"cu{i}")).ToList();
+        await Task.WhenAll(lanes.Select(name => InstallV1Async(scratch, name)));
         var outcomes = new List<string>();
-        for (var step = 1; step <= UpdateSteps; step++)
+        foreach (var round in Enumerable.Range(1, UpdateSteps).Chunk(Parallel))
         {
-            await RunAndKillAtAsync(scratch.DataDirectory, 2, step, "app", "update", name);
+            var cases = round.Select((step, lane) => (Step: step, Name: lanes[lane])).ToList();
+            await Task.WhenAll(cases.Select(c => RunAndKillAtAsync(scratch.DataDirectory, 2, c.Step, "app", "update", c.Name)));
 
-            await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 2, Ct);
-            await life.Reconciler.RunAsync(Ct);
-
-            var instance = (await life.Instances.FindAsync(name, Ct))!;
-            var last = (await life.Journal.ListAsync(name, null, 1, Ct))[0];
-            Assert.True(instance.State == InstanceState.Running, $"step {step}: {instance.State}; last operation {last.Kind} {last.State}: {last.Outcome} / {last.Detail}");
-            Assert.Equal(
-                [$"container hp-{name}-db", $"container hp-{name}-web", $"network hp-{name}-internal", $"volume hp-{name}-data", $"volume hp-{name}-pgdata"],
-                (await life.EngineObjectsAsync(name, Ct)).Order(StringComparer.Ordinal));
-            Assert.Equal(instance.Version, (await life.GetAsync(name, "/version", Ct)).Trim());
-            var notes = await life.GetAsync(name, "/cgi-bin/notes", Ct);
-            Assert.Contains(instance.Version == "1" ? "\tcadenas" : "\t[v2] cadenas", notes, StringComparison.Ordinal);
-            Assert.Empty(await life.Journal.UnfinishedAsync(Ct));
-            outcomes.Add($"{step}:v{instance.Version}");
-
-            if (instance.Version == "2")
+            var reinstall = new List<string>();
+            await using (var life = await Lifecycle.StartAsync(scratch.DataDirectory, 2, Ct))
             {
-                await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct);
-                await InstallV1Async(scratch, name);
+                await life.Reconciler.RunAsync(Ct);
+                foreach (var (step, name) in cases)
+                {
+                    var instance = (await life.Instances.FindAsync(name, Ct))!;
+                    var last = (await life.Journal.ListAsync(name, null, 1, Ct))[0];
+                    Assert.True(instance.State == InstanceState.Running, $"step {step}: {instance.State}; last operation {last.Kind} {last.State}: {last.Outcome} / {last.Detail}");
+                    Assert.Equal(
+                        [$"container hp-{name}-db", $"container hp-{name}-web", $"network hp-{name}-internal", $"volume hp-{name}-data", $"volume hp-{name}-pgdata"],
+                        (await life.EngineObjectsAsync(name, Ct)).Order(StringComparer.Ordinal));
+                    Assert.Equal(instance.Version, (await life.GetAsync(name, "/version", Ct)).Trim());
+                    var notes = await life.GetAsync(name, "/cgi-bin/notes", Ct);
+                    Assert.Contains(instance.Version == "1" ? "\tcadenas" : "\t[v2] cadenas", notes, StringComparison.Ordinal);
+                    outcomes.Add($"{step}:v{instance.Version}");
+                    if (instance.Version == "2")
+                    {
+                        await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct);
+                        reinstall.Add(name);
+                    }
+                }
+
+                Assert.Empty(await life.Journal.UnfinishedAsync(Ct));
             }
+
+            await Task.WhenAll(reinstall.Select(name => InstallV1Async(scratch, name)));
         }
 
         TestContext.Current.SendDiagnosticMessage(string.Join(" ", outcomes));
