@@ -114,21 +114,7 @@ public sealed partial class AppService(
         await packages.SaveAsync(name, manifest.Version, catalog.Package(app), ct).ConfigureAwait(false);
 
         // Generated once: a reinstall on kept data finds its secrets and keeps them.
-        var generated = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (secretName, spec) in manifest.Secrets ?? [])
-        {
-            var secret = SecretGenerator.Generate(spec);
-            if (secret.IsPair)
-            {
-                generated[$"secrets.{secretName}.private"] = secret.Private!;
-                generated[$"secrets.{secretName}.public"] = secret.Public!;
-            }
-            else
-            {
-                generated[$"secrets.{secretName}"] = secret.Value!;
-            }
-        }
-
+        var generated = Generate(manifest.Secrets ?? []);
         foreach (var (question, value) in secretAnswers)
         {
             generated[$"q.{question}"] = value;
@@ -188,22 +174,8 @@ public sealed partial class AppService(
 
         var current = await ManifestAsync(instance, instance.Version, ct).ConfigureAwait(false);
         await packages.SaveAsync(name, target.Version, catalog.Package(app), ct).ConfigureAwait(false);
-        var newSecrets = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (secretName, spec) in (target.Secrets ?? []).Where(s => current.Secrets?.ContainsKey(s.Key) != true))
-        {
-            var secret = SecretGenerator.Generate(spec);
-            if (secret.IsPair)
-            {
-                newSecrets[$"secrets.{secretName}.private"] = secret.Private!;
-                newSecrets[$"secrets.{secretName}.public"] = secret.Public!;
-            }
-            else
-            {
-                newSecrets[$"secrets.{secretName}"] = secret.Value!;
-            }
-        }
-
-        await secrets.AddMissingAsync(name, newSecrets, ct).ConfigureAwait(false);
+        // Only secrets the new version adds are generated; the store never replaces existing ones.
+        await secrets.AddMissingAsync(name, Generate((target.Secrets ?? []).Where(s => current.Secrets?.ContainsKey(s.Key) != true)), ct).ConfigureAwait(false);
         var plan = LifecyclePlanner.Update(current, target, instance);
         var operation = NewOperation(instance, OperationKind.Update, actor, instance.Version, target.Version);
         await journal.CreateAsync(operation, plan, ct).ConfigureAwait(false);
@@ -235,6 +207,27 @@ public sealed partial class AppService(
         var package = await packages.GetAsync(instance.Name, version, ct).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"The manifest of {instance.Name} {version} is not in the archive.");
         return DirectoryAppCatalog.Parse(package, instance.Name);
+    }
+
+    /// <summary>Fresh values for the given secrets, keyed as the secret store keeps them.</summary>
+    private static Dictionary<string, string> Generate(IEnumerable<KeyValuePair<string, SecretSpec>> specs)
+    {
+        var generated = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (secretName, spec) in specs)
+        {
+            var secret = SecretGenerator.Generate(spec);
+            if (secret.IsPair)
+            {
+                generated[$"secrets.{secretName}.private"] = secret.Private!;
+                generated[$"secrets.{secretName}.public"] = secret.Public!;
+            }
+            else
+            {
+                generated[$"secrets.{secretName}"] = secret.Value!;
+            }
+        }
+
+        return generated;
     }
 
     private async Task<Operation> SimpleAsync(string name, string actor, OperationKind kind, Func<AppManifest, AppInstance, IReadOnlyList<PlanStep>> plan, CancellationToken ct)

@@ -34,9 +34,8 @@ public sealed class StepExecutor(
         if (instance is null)
         {
             // Only a purge or an undone install forgets an instance; what is left to do is cleanup.
-            if (step is RemoveContainerStep or RemoveNetworkStep or RemoveVolumeStep or StopContainerStep or ForgetInstanceStep)
+            if (step is ForgetInstanceStep || await CleanupAsync(step, ct).ConfigureAwait(false))
             {
-                await CleanupWithoutInstanceAsync(step, ct).ConfigureAwait(false);
                 return;
             }
 
@@ -68,12 +67,8 @@ public sealed class StepExecutor(
             case RunHookStep s:
                 await RunHookAsync(instance, s, ct).ConfigureAwait(false);
                 break;
-            case StopContainerStep s:
-                if (await engine.Containers.InspectAsync(s.Container, ct).ConfigureAwait(false) is { State: ContainerState.Running or ContainerState.Restarting or ContainerState.Paused })
-                {
-                    await engine.Containers.StopAsync(s.Container, s.Grace, ct).ConfigureAwait(false);
-                }
-
+            case StopContainerStep or RemoveContainerStep { OnlyIfVersion: null } or RemoveNetworkStep or RemoveVolumeStep:
+                await CleanupAsync(step, ct).ConfigureAwait(false);
                 break;
             case RemoveContainerStep { OnlyIfVersion: { } version } s:
                 if (await engine.Containers.InspectAsync(s.Container, ct).ConfigureAwait(false) is { } found && found.Labels.GetValueOrDefault(HostPanelLabels.Version) == version)
@@ -82,17 +77,8 @@ public sealed class StepExecutor(
                 }
 
                 break;
-            case RemoveContainerStep s:
-                await engine.Containers.RemoveAsync(s.Container, force: true, ct).ConfigureAwait(false);
-                break;
             case RenameContainerStep s:
                 await RenameAsync(s, ct).ConfigureAwait(false);
-                break;
-            case RemoveNetworkStep s:
-                await engine.Networks.RemoveAsync(s.Network, ct).ConfigureAwait(false);
-                break;
-            case RemoveVolumeStep s:
-                await engine.Volumes.RemoveAsync(s.Volume, ct).ConfigureAwait(false);
                 break;
             case SnapshotVolumesStep s:
                 await snapshots.SnapshotAsync(instance, s.Volumes, ct).ConfigureAwait(false);
@@ -116,22 +102,29 @@ public sealed class StepExecutor(
         }
     }
 
-    private async Task CleanupWithoutInstanceAsync(PlanStep step, CancellationToken ct)
+    /// <summary>Steps that only take things away; they need no installed app. False for any other step.</summary>
+    private async Task<bool> CleanupAsync(PlanStep step, CancellationToken ct)
     {
         switch (step)
         {
-            case StopContainerStep s when await engine.Containers.InspectAsync(s.Container, ct).ConfigureAwait(false) is { State: ContainerState.Running }:
-                await engine.Containers.StopAsync(s.Container, s.Grace, ct).ConfigureAwait(false);
-                break;
-            case RemoveContainerStep s:
+            case StopContainerStep s:
+                if (await engine.Containers.InspectAsync(s.Container, ct).ConfigureAwait(false) is { State: ContainerState.Running or ContainerState.Restarting or ContainerState.Paused })
+                {
+                    await engine.Containers.StopAsync(s.Container, s.Grace, ct).ConfigureAwait(false);
+                }
+
+                return true;
+            case RemoveContainerStep { OnlyIfVersion: null } s:
                 await engine.Containers.RemoveAsync(s.Container, force: true, ct).ConfigureAwait(false);
-                break;
+                return true;
             case RemoveNetworkStep s:
                 await engine.Networks.RemoveAsync(s.Network, ct).ConfigureAwait(false);
-                break;
+                return true;
             case RemoveVolumeStep s:
                 await engine.Volumes.RemoveAsync(s.Volume, ct).ConfigureAwait(false);
-                break;
+                return true;
+            default:
+                return false;
         }
     }
 
