@@ -28,7 +28,8 @@ public sealed class LifecycleTests
         Assert.Equal(name, web.Labels[HostPanelLabels.Instance]);
         Assert.Equal("web", web.Labels[HostPanelLabels.Service]);
         Assert.Equal("1", web.Labels[HostPanelLabels.Version]);
-        Assert.Equal(ContainerHealth.Healthy, web.Health);
+        // HostPanel ran the health check itself; the engine keeps running it on its own schedule.
+        Assert.True(web.Health is ContainerHealth.Starting or ContainerHealth.Healthy, $"health {web.Health}");
 
         var removed = await life.Apps.RemoveAsync(name, "test", purge: false, confirmed: false, Ct);
 

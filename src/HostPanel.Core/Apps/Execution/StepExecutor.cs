@@ -196,7 +196,9 @@ public sealed class StepExecutor(
         var manifest = await ManifestAsync(instance, step.Version, ct).ConfigureAwait(false);
         var health = manifest.Services[step.Service].Health;
         var deadline = time.GetUtcNow() + step.Timeout;
-        var poll = TimeSpan.FromMilliseconds(Math.Clamp((health?.Interval?.Value ?? TimeSpan.FromSeconds(2)).TotalMilliseconds / 2, 250, 2000));
+        // HostPanel asks the service itself, often, instead of waiting for the engine's own
+        // health schedule (whose first check only comes after a whole interval).
+        var poll = TimeSpan.FromMilliseconds(250);
         string last = "no answer yet";
         while (true)
         {
@@ -224,6 +226,19 @@ public sealed class StepExecutor(
             else if (info.Health == ContainerHealth.Healthy || (health is null && info.State == ContainerState.Running))
             {
                 return;
+            }
+            else if (health?.Cmd is { } command && info.State == ContainerState.Running)
+            {
+                var check = await engine.Containers.ExecAsync(
+                    step.Container,
+                    new ExecRequest { Command = command, Timeout = health.Timeout?.Value ?? TimeSpan.FromSeconds(5), MaxOutputBytes = 4096 },
+                    ct).ConfigureAwait(false);
+                if (check.ExitCode == 0)
+                {
+                    return;
+                }
+
+                last = $"health check exit {check.ExitCode}: {Shorten(check.Stdout + check.Stderr)}";
             }
             else
             {
