@@ -197,6 +197,12 @@ public sealed partial class AppService(
             throw new AppRequestException("instance", CoreText.Format("InstanceRemoved", name));
         }
 
+        // An install or update in progress — or interrupted, waiting for the reconciler — owns the app.
+        if (instance.State is InstanceState.Installing or InstanceState.Updating)
+        {
+            throw new AppRequestException("instance", CoreText.Format("InstanceBusy", name));
+        }
+
         return instance;
     }
 

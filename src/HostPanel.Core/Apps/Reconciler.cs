@@ -22,15 +22,23 @@ public sealed class Reconciler(
     public async Task<ReconcileReport> RunAsync(CancellationToken ct = default)
     {
         var resumed = new List<string>();
+        var drift = new List<string>();
         foreach (var operation in await journal.UnfinishedAsync(ct).ConfigureAwait(false))
         {
-            await journal.SetStateAsync(operation.Id, OperationState.Interrupted, null, null, DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
-            var finished = await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
-            resumed.Add($"{operation.Kind} of {operation.Instance}: {finished.State}");
+            // One operation that cannot be finished must not keep the others from being looked at.
+            try
+            {
+                await journal.SetStateAsync(operation.Id, OperationState.Interrupted, operation.Outcome, operation.Detail, DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
+                var finished = await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
+                resumed.Add($"{operation.Kind} of {operation.Instance}: {finished.State}");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                drift.Add($"{operation.Instance}: the interrupted {operation.Kind} could not be finished ({e.Message})");
+            }
         }
 
         var restarted = new List<string>();
-        var drift = new List<string>();
         var containers = await engine.Containers.ListAsync(LabelFilter.Managed, ct).ConfigureAwait(false);
         var known = await instances.ListAsync(null, includeRemoved: true, ct).ConfigureAwait(false);
 
@@ -60,8 +68,15 @@ public sealed class Reconciler(
                 }
                 else if (instance.State == InstanceState.Running && container.State is not (ContainerState.Running or ContainerState.Restarting))
                 {
-                    await engine.Containers.StartAsync(container.Id, ct).ConfigureAwait(false);
-                    restarted.Add($"{instance.Name}/{service}");
+                    try
+                    {
+                        await engine.Containers.StartAsync(container.Id, ct).ConfigureAwait(false);
+                        restarted.Add($"{instance.Name}/{service}");
+                    }
+                    catch (ContainerEngineException e)
+                    {
+                        drift.Add($"{instance.Name}: {service} should run but does not start ({e.Message})");
+                    }
                 }
                 else if (instance.State == InstanceState.Stopped && container.State == ContainerState.Running)
                 {

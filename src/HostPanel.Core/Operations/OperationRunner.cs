@@ -54,6 +54,12 @@ public sealed class OperationRunner(
         await journal.SetStateAsync(id, OperationState.Running, null, null, time.GetUtcNow(), ct).ConfigureAwait(false);
         var steps = await journal.StepsAsync(id, ct).ConfigureAwait(false);
 
+        if (interrupted && !steps.Any(s => s.Undo) && steps.All(s => s.State == StepState.Done))
+        {
+            // Every step was done; only the final mark was lost.
+            return await FinishAsync(operation, OperationState.Succeeded, null, null).ConfigureAwait(false);
+        }
+
         if (interrupted && !steps.Any(s => s.Undo))
         {
             await LogAsync(id, "warn", "The operation was interrupted (the panel or the server stopped); picking it up where it was.", ct).ConfigureAwait(false);
@@ -111,9 +117,12 @@ public sealed class OperationRunner(
             {
                 var (_, undoDetail) = Explain(e);
                 await journal.SetStepStateAsync(operation.Id, step.Index, StepState.Failed, undoDetail, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+
+                // Left unfinished on purpose: the undo steps are idempotent and `hostpanel
+                // reconcile` (also run when the panel starts) tries them again.
                 return await FinishAsync(
                     operation,
-                    OperationState.Failed,
+                    OperationState.Interrupted,
                     $"{outcome} Putting things back did not finish either: {step.Step.Describe()} failed. The data volumes were not deleted; run `hostpanel reconcile`, then look at the operation's log.",
                     $"{detail}; undo: {undoDetail}").ConfigureAwait(false);
             }

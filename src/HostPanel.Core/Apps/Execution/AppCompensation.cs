@@ -51,7 +51,7 @@ public sealed class AppCompensation(IInstanceStore instances, IPackageArchive pa
         // A rename may have happened without its "done" mark (a crash right after it). Counting it
         // as done is safe: the rollback removes a container under the usual name only when it
         // runs the new version, and renaming back is a no-op when nothing was set aside.
-        foreach (var step in plan.Where(s => s.State == StepState.Running).Select(s => s.Step).OfType<RenameContainerStep>())
+        foreach (var step in plan.Where(s => s.State is StepState.Running or StepState.Failed).Select(s => s.Step).OfType<RenameContainerStep>())
         {
             var service = current.Services.Keys.FirstOrDefault(s => ResourceNames.PreviousContainer(instance.Name, s) == step.To);
             if (service is not null)

@@ -34,7 +34,7 @@ public sealed class StepExecutor(
         if (instance is null)
         {
             // Only a purge or an undone install forgets an instance; what is left to do is cleanup.
-            if (step is ForgetInstanceStep || await CleanupAsync(step, ct).ConfigureAwait(false))
+            if (step is ForgetInstanceStep || await CleanupAsync(step, operation.Instance, ct).ConfigureAwait(false))
             {
                 return;
             }
@@ -68,10 +68,11 @@ public sealed class StepExecutor(
                 await RunHookAsync(instance, s, ct).ConfigureAwait(false);
                 break;
             case StopContainerStep or RemoveContainerStep { OnlyIfVersion: null } or RemoveNetworkStep or RemoveVolumeStep:
-                await CleanupAsync(step, ct).ConfigureAwait(false);
+                await CleanupAsync(step, instance.Name, ct).ConfigureAwait(false);
                 break;
             case RemoveContainerStep { OnlyIfVersion: { } version } s:
-                if (await engine.Containers.InspectAsync(s.Container, ct).ConfigureAwait(false) is { } found && found.Labels.GetValueOrDefault(HostPanelLabels.Version) == version)
+                if (await engine.Containers.InspectAsync(s.Container, ct).ConfigureAwait(false) is { } found && found.Labels.GetValueOrDefault(HostPanelLabels.Version) == version
+                    && found.Labels.GetValueOrDefault(HostPanelLabels.Instance) == instance.Name)
                 {
                     await engine.Containers.RemoveAsync(found.Id, force: true, ct).ConfigureAwait(false);
                 }
@@ -84,6 +85,8 @@ public sealed class StepExecutor(
                 await snapshots.SnapshotAsync(instance, s.Volumes, ct).ConfigureAwait(false);
                 break;
             case RestoreVolumeSnapshotStep s:
+                // A job a crash left running could still write to the volumes being put back.
+                await RemoveJobsAsync(instance.Name, ct).ConfigureAwait(false);
                 await snapshots.RestoreAsync(instance, s.Volumes, ct).ConfigureAwait(false);
                 break;
             case DropVolumeSnapshotStep s:
@@ -102,29 +105,57 @@ public sealed class StepExecutor(
         }
     }
 
-    /// <summary>Steps that only take things away; they need no installed app. False for any other step.</summary>
-    private async Task<bool> CleanupAsync(PlanStep step, CancellationToken ct)
+    /// <summary>
+    /// Steps that only take things away; they need no installed app. They touch an object only
+    /// when its labels say it belongs to <paramref name="instance"/>: names of two apps could
+    /// otherwise meet (app "a-b" volume "c", app "a" volume "b-c"). False for any other step.
+    /// </summary>
+    private async Task<bool> CleanupAsync(PlanStep step, string instance, CancellationToken ct)
     {
+        var mine = LabelFilter.Managed.And(HostPanelLabels.Instance, instance);
         switch (step)
         {
             case StopContainerStep s:
-                if (await engine.Containers.InspectAsync(s.Container, ct).ConfigureAwait(false) is { State: ContainerState.Running or ContainerState.Restarting or ContainerState.Paused })
+                if (await engine.Containers.InspectAsync(s.Container, ct).ConfigureAwait(false) is { State: ContainerState.Running or ContainerState.Restarting or ContainerState.Paused } running
+                    && running.Labels.GetValueOrDefault(HostPanelLabels.Instance) == instance)
                 {
                     await engine.Containers.StopAsync(s.Container, s.Grace, ct).ConfigureAwait(false);
                 }
 
                 return true;
             case RemoveContainerStep { OnlyIfVersion: null } s:
-                await engine.Containers.RemoveAsync(s.Container, force: true, ct).ConfigureAwait(false);
+                if (await engine.Containers.InspectAsync(s.Container, ct).ConfigureAwait(false) is { } container && container.Labels.GetValueOrDefault(HostPanelLabels.Instance) == instance)
+                {
+                    await engine.Containers.RemoveAsync(container.Id, force: true, ct).ConfigureAwait(false);
+                }
+
                 return true;
             case RemoveNetworkStep s:
-                await engine.Networks.RemoveAsync(s.Network, ct).ConfigureAwait(false);
+                if ((await engine.Networks.ListAsync(mine, ct).ConfigureAwait(false)).Any(n => n.Name == s.Network))
+                {
+                    await RemoveJobsAsync(instance, ct).ConfigureAwait(false);
+                    await engine.Networks.RemoveAsync(s.Network, ct).ConfigureAwait(false);
+                }
+
                 return true;
             case RemoveVolumeStep s:
-                await engine.Volumes.RemoveAsync(s.Volume, ct).ConfigureAwait(false);
+                if ((await engine.Volumes.ListAsync(mine, ct).ConfigureAwait(false)).Any(v => v.Name == s.Volume))
+                {
+                    await engine.Volumes.RemoveAsync(s.Volume, ct).ConfigureAwait(false);
+                }
+
                 return true;
             default:
                 return false;
+        }
+    }
+
+    /// <summary>Removes the app's one-off job and copy containers (a crash may have left some running).</summary>
+    private async Task RemoveJobsAsync(string instance, CancellationToken ct)
+    {
+        foreach (var job in await engine.Containers.ListAsync(LabelFilter.Managed.And(HostPanelLabels.Instance, instance).And("hostpanel.job", "true"), ct).ConfigureAwait(false))
+        {
+            await engine.Containers.RemoveAsync(job.Id, force: true, ct).ConfigureAwait(false);
         }
     }
 
@@ -272,17 +303,26 @@ public sealed class StepExecutor(
         int exit;
         string stdout;
         string stderr;
-        if (hook.Exec is { } service)
+        try
         {
-            var result = await engine.Containers.ExecAsync(
-                ResourceNames.Container(instance.Name, service),
-                new ExecRequest { Command = command, Environment = environment, User = hook.User, Timeout = timeout },
-                ct).ConfigureAwait(false);
-            (exit, stdout, stderr) = (result.ExitCode, result.Stdout, result.Stderr);
+            if (hook.Exec is { } service)
+            {
+                var result = await engine.Containers.ExecAsync(
+                    ResourceNames.Container(instance.Name, service),
+                    new ExecRequest { Command = command, Environment = environment, User = hook.User, Timeout = timeout },
+                    ct).ConfigureAwait(false);
+                (exit, stdout, stderr) = (result.ExitCode, result.Stdout, result.Stderr);
+            }
+            else
+            {
+                (exit, stdout, stderr) = await RunJobAsync(instance, manifest, hook, step, command, environment, timeout, ct).ConfigureAwait(false);
+            }
         }
-        else
+        catch (ContainerEngineException e)
         {
-            (exit, stdout, stderr) = await RunJobAsync(instance, manifest, hook, step, command, environment, timeout, ct).ConfigureAwait(false);
+            // The engine's message may quote the rendered command, secrets included: only the
+            // step's name goes to the journal.
+            throw new OperationFailedException(CoreText.Format("HookFailed", label, "-"), $"{step.Moment} step {step.Index + 1}: {e.GetType().Name}", e);
         }
 
         if (exit != 0 && hook.IgnoreFailure != true)
@@ -349,27 +389,12 @@ public sealed class StepExecutor(
         return string.Join('\n', lines);
     }
 
-    private readonly Dictionary<(string, string), AppManifest> _manifests = [];
-
     private async Task<AppManifest> ManifestAsync(AppInstance instance, string version, CancellationToken ct)
     {
-        lock (_manifests)
-        {
-            if (_manifests.TryGetValue((instance.Name, version), out var cached))
-            {
-                return cached;
-            }
-        }
-
+        // Read from the archive each time: a reinstall may archive a newer revision of the same version.
         var package = await packages.GetAsync(instance.Name, version, ct).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"The manifest of {instance.Name} {version} is not in the archive.");
-        var manifest = DirectoryAppCatalog.Parse(package, instance.Name);
-        lock (_manifests)
-        {
-            _manifests[(instance.Name, version)] = manifest;
-        }
-
-        return manifest;
+        return DirectoryAppCatalog.Parse(package, instance.Name);
     }
 
     /// <summary>What the app's placeholders resolve to, read fresh from the secret store.</summary>

@@ -65,7 +65,10 @@ public sealed class EngineVolumeSnapshots(IContainerEngine engine, string utilit
 
     private async Task CopyAsync(AppInstance instance, string from, string to, CancellationToken ct)
     {
-        var name = $"hp-{instance.Name}-copy-{Guid.NewGuid():N}"[..Math.Min(60, instance.Name.Length + 17)];
+        // One fixed name: a copy a crash left running is removed before the next one starts, so
+        // two copies never write into the same volume.
+        var name = $"hp-{instance.Name}-copy";
+        await engine.Containers.RemoveAsync(name, force: true, ct).ConfigureAwait(false);
         var labels = ContainerSpecBuilder.Labels(instance);
         labels["hostpanel.job"] = "true";
         var id = await engine.Containers.CreateAsync(

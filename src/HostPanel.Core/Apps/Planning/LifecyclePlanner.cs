@@ -258,7 +258,7 @@ public static class LifecyclePlanner
     }
 
     private static IEnumerable<PlanStep> Pulls(AppManifest manifest) =>
-        manifest.Services.Values.Select(s => s.Image).Distinct(StringComparer.Ordinal).Select(image => new PullImageStep(image));
+        manifest.Services.Values.Select(Execution.ContainerSpecBuilder.Image).Distinct(StringComparer.Ordinal).Select(image => new PullImageStep(image));
 
     private static IEnumerable<PlanStep> BringUp(AppManifest manifest, string instance, string service)
     {
