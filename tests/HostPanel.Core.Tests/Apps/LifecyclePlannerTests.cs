@@ -102,6 +102,25 @@ public class LifecyclePlannerTests
     }
 
     [Fact]
+    public void APurgeAlsoDeletesTheAppsOtherVolumes()
+    {
+        var steps = LifecyclePlanner.Remove(Notes(1), Instance, purge: true, ["hp-notes-asso-pgdata", "hp-notes-asso-old", "hp-notes-asso-data-snapshot"]);
+
+        Assert.Equal(
+            ["hp-notes-asso-pgdata", "hp-notes-asso-data", "hp-notes-asso-data-snapshot", "hp-notes-asso-old"],
+            steps.OfType<RemoveVolumeStep>().Select(s => s.Volume));
+    }
+
+    [Fact]
+    public void ARollbackRemovesTheEgressNetworkOnlyTheFailedVersionAdded()
+    {
+        var steps = LifecyclePlanner.Rollback(Notes(2), Real("mastodon"), Instance with { Name = "notes-asso" }, new HashSet<string>(), snapshotTaken: false);
+
+        Assert.Contains(steps, s => s is RemoveNetworkStep { Network: "hp-notes-asso-egress" });
+        Assert.DoesNotContain(LifecyclePlanner.Rollback(Notes(2), Notes(3), Instance, new HashSet<string>(), false), s => s is RemoveNetworkStep);
+    }
+
+    [Fact]
     public void StopGoesInReverseOrderAndStartWaitsForHealth()
     {
         var stop = LifecyclePlanner.Stop(Notes(1), Instance);

@@ -92,9 +92,14 @@ public static class LifecyclePlanner
     /// Removes the app. Without purge its volumes and secrets stay and it can be reinstalled on
     /// them; with purge they are deleted and the app forgotten.
     /// </summary>
-    public static IReadOnlyList<PlanStep> Remove(AppManifest manifest, AppInstance instance, bool purge)
+    /// <param name="manifest">The manifest of the installed version.</param>
+    /// <param name="instance">The installed app.</param>
+    /// <param name="purge">Delete the data too.</param>
+    /// <param name="otherVolumes">The app's volumes the manifest does not name (left by an older version or a snapshot); a purge deletes them too.</param>
+    public static IReadOnlyList<PlanStep> Remove(AppManifest manifest, AppInstance instance, bool purge, IReadOnlyCollection<string>? otherVolumes = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(instance);
         var steps = new List<PlanStep>(TearDown(manifest, instance.Name));
         if (!purge)
         {
@@ -102,7 +107,8 @@ public static class LifecyclePlanner
             return steps;
         }
 
-        steps.AddRange((manifest.Volumes?.Keys ?? Enumerable.Empty<string>()).Select(v => new RemoveVolumeStep(ResourceNames.Volume(instance.Name, v))));
+        var named = (manifest.Volumes?.Keys ?? Enumerable.Empty<string>()).Select(v => ResourceNames.Volume(instance.Name, v)).ToList();
+        steps.AddRange(named.Concat((otherVolumes ?? []).Except(named, StringComparer.Ordinal).Order(StringComparer.Ordinal)).Select(v => new RemoveVolumeStep(v)));
         steps.Add(new ForgetInstanceStep());
         return steps;
     }
@@ -186,6 +192,11 @@ public static class LifecyclePlanner
                 steps.Add(new StopContainerStep(ResourceNames.Container(name, service), StopGrace(target.Services[service])));
                 steps.Add(new RemoveContainerStep(ResourceNames.Container(name, service), OnlyIfVersion: target.Version));
             }
+        }
+
+        foreach (var network in NetworksNoLongerUsed(target, current, name))
+        {
+            steps.Add(new RemoveNetworkStep(network));
         }
 
         var volumes = VolumeNames(current, name);
