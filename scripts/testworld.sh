@@ -8,6 +8,7 @@
 #   scripts/testworld.sh status          one line per piece; exit 0 if all run, 3 otherwise
 #   scripts/testworld.sh env             `export` lines for the tests (eval "$(... env)")
 #   scripts/testworld.sh exec -- CMD...  run CMD inside the namespace with that environment
+#   scripts/testworld.sh restart-engine  stop and start the test Docker engine (tests of restarts)
 #
 # HOSTPANEL_TESTWORLD_DIR (default /var/tmp/hostpanel-testworld) keeps the state, the logs
 # (logs/), the pid files (run/) and the image cache between runs;
@@ -594,7 +595,14 @@ case "${1:-}" in
     status) cmd_status ;;
     env) print_env ;;
     exec) shift; cmd_exec "$@" ;;
+    restart-engine)
+        # Stops the test engine the way a package upgrade or a crash-restart would, then starts
+        # it again on the same data: for tests of what survives an engine restart.
+        ns_exists || die "the test world is not up"
+        stop_piece docker 30
+        rm -f "$RUN/docker.pid"
+        up_docker ;;
     *)
-        echo "usage: $0 up|down|status|env|exec -- COMMAND..." >&2
+        echo "usage: $0 up|down|status|env|restart-engine|exec -- COMMAND..." >&2
         exit 2 ;;
 esac

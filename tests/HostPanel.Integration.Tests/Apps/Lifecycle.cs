@@ -33,6 +33,7 @@ internal sealed class Lifecycle : IAsyncDisposable
     public IInstanceStore Instances => _services.GetRequiredService<IInstanceStore>();
     public IOperationJournal Journal => _services.GetRequiredService<IOperationJournal>();
     public Reconciler Reconciler => _services.GetRequiredService<Reconciler>();
+    public OperationEvents Events => _services.GetRequiredService<OperationEvents>();
     public HostPanel.Core.Organizations.IOrganizationStore Organizations => _services.GetRequiredService<HostPanel.Core.Organizations.IOrganizationStore>();
 
     public static async Task<Lifecycle> StartAsync(string dataDirectory, int catalog, CancellationToken ct)
