@@ -16,3 +16,18 @@ public interface IPackageArchive
 
     Task DeleteAllAsync(string instance, CancellationToken ct = default);
 }
+
+public static class PackageArchiveExtensions
+{
+    /// <summary>
+    /// The manifest the installed app really used for <paramref name="version"/>, read from the
+    /// archive each time (a reinstall may archive a newer revision of the same version).
+    /// </summary>
+    public static async Task<Catalog.Model.AppManifest> ManifestAsync(this IPackageArchive archive, string instance, string version, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        var package = await archive.GetAsync(instance, version, ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The manifest of {instance} {version} is not in the archive.");
+        return DirectoryAppCatalog.Parse(package, instance);
+    }
+}

@@ -213,9 +213,7 @@ public sealed partial class AppService(
     public async Task<AppManifest> ManifestAsync(AppInstance instance, string version, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var package = await packages.GetAsync(instance.Name, version, ct).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"The manifest of {instance.Name} {version} is not in the archive.");
-        return DirectoryAppCatalog.Parse(package, instance.Name);
+        return await packages.ManifestAsync(instance.Name, version, ct).ConfigureAwait(false);
     }
 
     /// <summary>Fresh values for the given secrets, keyed as the secret store keeps them.</summary>

@@ -136,13 +136,4 @@ internal sealed class DockerImages(DockerClientProvider clients) : IEngineImages
             _ => PullPhase.Other,
         };
     }
-
-    /// <summary>
-    /// Calls the handler on the reporting thread, in order. <see cref="Progress{T}"/> would post to
-    /// the thread pool, losing order and racing with the end of the pull.
-    /// </summary>
-    private sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
-    {
-        public void Report(T value) => handler(value);
-    }
 }

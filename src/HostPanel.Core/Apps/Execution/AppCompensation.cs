@@ -67,10 +67,6 @@ public sealed class AppCompensation(IInstanceStore instances, IPackageArchive pa
         return LifecyclePlanner.Rollback(current, target, instance, setAside, snapshot, begun);
     }
 
-    private async Task<Catalog.Model.AppManifest> ManifestAsync(AppInstance instance, string version, CancellationToken ct)
-    {
-        var package = await packages.GetAsync(instance.Name, version, ct).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"The manifest of {instance.Name} {version} is not in the archive.");
-        return DirectoryAppCatalog.Parse(package, instance.Name);
-    }
+    private Task<Catalog.Model.AppManifest> ManifestAsync(AppInstance instance, string version, CancellationToken ct) =>
+        packages.ManifestAsync(instance.Name, version, ct);
 }

@@ -166,7 +166,7 @@ public sealed class StepExecutor(
             return;
         }
 
-        var progress = new Relay<PullProgress>(p => events.Publish(new PullProgressed(operation.Id, time.GetUtcNow(), image, p.LayerId, p.Status, p.Current, p.Total)));
+        var progress = new SynchronousProgress<PullProgress>(p => events.Publish(new PullProgressed(operation.Id, time.GetUtcNow(), image, p.LayerId, p.Status, p.Current, p.Total)));
         try
         {
             await engine.Images.PullAsync(ImageReference.Parse(image), progress, ct).ConfigureAwait(false);
@@ -389,13 +389,8 @@ public sealed class StepExecutor(
         return string.Join('\n', lines);
     }
 
-    private async Task<AppManifest> ManifestAsync(AppInstance instance, string version, CancellationToken ct)
-    {
-        // Read from the archive each time: a reinstall may archive a newer revision of the same version.
-        var package = await packages.GetAsync(instance.Name, version, ct).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"The manifest of {instance.Name} {version} is not in the archive.");
-        return DirectoryAppCatalog.Parse(package, instance.Name);
-    }
+    private Task<AppManifest> ManifestAsync(AppInstance instance, string version, CancellationToken ct) =>
+        packages.ManifestAsync(instance.Name, version, ct);
 
     /// <summary>What the app's placeholders resolve to, read fresh from the secret store.</summary>
     public async Task<PlaceholderContext> ContextAsync(AppInstance instance, CancellationToken ct)
@@ -443,10 +438,5 @@ public sealed class StepExecutor(
     {
         var oneLine = text.Trim().ReplaceLineEndings(" ");
         return oneLine.Length > 300 ? oneLine[..300] + "…" : oneLine;
-    }
-
-    private sealed class Relay<T>(Action<T> handler) : IProgress<T>
-    {
-        public void Report(T value) => handler(value);
     }
 }
