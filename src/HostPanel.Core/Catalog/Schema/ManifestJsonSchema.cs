@@ -128,13 +128,16 @@ public static class ManifestJsonSchema
 
         if (type == typeof(Translated))
         {
-            return new JsonObject { ["$ref"] = Reference("translated", definitions, () => new JsonObject
+            return new JsonObject
             {
-                ["type"] = "object",
-                ["propertyNames"] = new JsonObject { ["pattern"] = Translated.LanguagePattern },
-                ["additionalProperties"] = new JsonObject { ["type"] = "string", ["minLength"] = 1 },
-                ["required"] = new JsonArray([.. Translated.RequiredLanguages.Select(l => (JsonNode)l)]),
-            }) };
+                ["$ref"] = Reference("translated", definitions, () => new JsonObject
+                {
+                    ["type"] = "object",
+                    ["propertyNames"] = new JsonObject { ["pattern"] = Translated.LanguagePattern },
+                    ["additionalProperties"] = new JsonObject { ["type"] = "string", ["minLength"] = 1 },
+                    ["required"] = new JsonArray([.. Translated.RequiredLanguages.Select(l => (JsonNode)l)]),
+                })
+            };
         }
 
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))
