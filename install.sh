@@ -175,9 +175,9 @@ publish() {
   local stage=$PREFIX.new
   rm -rf "$stage"
   say "Building HostPanel…"
-  dotnet publish "$SOURCE/src/HostPanel.Web/HostPanel.Web.csproj" -c Release -o "$stage/web" -nologo -v:q -clp:ErrorsOnly \
+  publish_hostpanel "$SOURCE/src/HostPanel.Web/HostPanel.Web.csproj" "$stage/web" \
     || die "building the panel failed; nothing was changed"
-  dotnet publish "$SOURCE/src/HostPanel.Cli/HostPanel.Cli.csproj" -c Release -o "$stage/cli" -nologo -v:q -clp:ErrorsOnly \
+  publish_hostpanel "$SOURCE/src/HostPanel.Cli/HostPanel.Cli.csproj" "$stage/cli" \
     || die "building the command-line tool failed; nothing was changed"
   cat >"$stage/hostpanel" <<WRAP
 #!/bin/sh

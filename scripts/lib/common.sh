@@ -58,3 +58,20 @@ wait_for() {
     sleep 0.5
   done
 }
+
+# publish_hostpanel PROJECT OUTPUT: a Release build precompiled for this machine (ReadyToRun), so
+# each command starts without compiling HostPanel and its libraries first. install.sh ships it;
+# the benchmarks measure it.
+publish_hostpanel() {
+  local rid
+  case "$(uname -m)" in
+    x86_64) rid=linux-x64 ;;
+    aarch64) rid=linux-arm64 ;;
+    *) rid= ;;
+  esac
+  if [ -n "$rid" ]; then
+    dotnet publish "$1" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$2" -nologo -v:q -clp:ErrorsOnly
+  else
+    dotnet publish "$1" -c Release -o "$2" -nologo -v:q -clp:ErrorsOnly
+  fi
+}

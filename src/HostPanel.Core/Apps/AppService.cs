@@ -38,19 +38,29 @@ public sealed partial class AppService(
     IOperationJournal journal,
     IContainerEngine engine,
     OperationRunner runner,
+    InstanceLocks locks,
     TimeProvider time)
 {
     /// <summary>Validates, records and runs an install; returns the finished operation.</summary>
-    public async Task<Operation> InstallAsync(InstallRequest request, CancellationToken ct = default)
+    public Task<Operation> InstallAsync(InstallRequest request, CancellationToken ct = default)
     {
-        var (operation, _) = await PrepareInstallAsync(request, ct).ConfigureAwait(false);
-        return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(request);
+        return ExclusiveAsync(request.Name ?? request.AppId, async () =>
+        {
+            var (operation, _) = await PrepareInstallHeldAsync(request, ct).ConfigureAwait(false);
+            return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
+        }, ct);
     }
 
     /// <summary>Validates and records an install without running it (the panel runs it in the background).</summary>
-    public async Task<(Operation Operation, AppInstance Instance)> PrepareInstallAsync(InstallRequest request, CancellationToken ct = default)
+    public Task<(Operation Operation, AppInstance Instance)> PrepareInstallAsync(InstallRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return ExclusiveAsync(request.Name ?? request.AppId, () => PrepareInstallHeldAsync(request, ct), ct);
+    }
+
+    private async Task<(Operation Operation, AppInstance Instance)> PrepareInstallHeldAsync(InstallRequest request, CancellationToken ct)
+    {
         var loaded = catalog.Load();
         var app = loaded.Apps.FirstOrDefault(a => a.Manifest.Id == request.AppId);
         if (app is null)
@@ -140,13 +150,18 @@ public sealed partial class AppService(
         SimpleAsync(name, actor, OperationKind.Restart, (m, i) => LifecyclePlanner.Restart(m, i), ct);
 
     /// <summary>Removes the app; keeps its data unless <paramref name="purge"/> is confirmed.</summary>
-    public async Task<Operation> RemoveAsync(string name, string actor, bool purge, bool confirmed, CancellationToken ct = default)
+    public Task<Operation> RemoveAsync(string name, string actor, bool purge, bool confirmed, CancellationToken ct = default)
     {
         if (purge && !confirmed)
         {
             throw new AppRequestException("purge", CoreText.Format("PurgeNeedsConfirmation", name));
         }
 
+        return ExclusiveAsync(name, () => RemoveHeldAsync(name, actor, purge, ct), ct);
+    }
+
+    private async Task<Operation> RemoveHeldAsync(string name, string actor, bool purge, CancellationToken ct)
+    {
         var instance = await FindAsync(name, allowRemoved: purge, ct).ConfigureAwait(false);
         var manifest = await ManifestAsync(instance, instance.Version, ct).ConfigureAwait(false);
         var volumes = purge
@@ -159,7 +174,10 @@ public sealed partial class AppService(
     }
 
     /// <summary>Updates to the catalog's version (or <paramref name="toVersion"/>, which must be it).</summary>
-    public async Task<Operation> UpdateAsync(string name, string actor, string? toVersion, CancellationToken ct = default)
+    public Task<Operation> UpdateAsync(string name, string actor, string? toVersion, CancellationToken ct = default) =>
+        ExclusiveAsync(name, () => UpdateHeldAsync(name, actor, toVersion, ct), ct);
+
+    private async Task<Operation> UpdateHeldAsync(string name, string actor, string? toVersion, CancellationToken ct)
     {
         var instance = await FindAsync(name, allowRemoved: false, ct).ConfigureAwait(false);
         var app = catalog.Load().Apps.FirstOrDefault(a => a.Manifest.Id == instance.AppId)
@@ -237,13 +255,45 @@ public sealed partial class AppService(
         return generated;
     }
 
-    private async Task<Operation> SimpleAsync(string name, string actor, OperationKind kind, Func<AppManifest, AppInstance, IReadOnlyList<PlanStep>> plan, CancellationToken ct)
+    private Task<Operation> SimpleAsync(string name, string actor, OperationKind kind, Func<AppManifest, AppInstance, IReadOnlyList<PlanStep>> plan, CancellationToken ct) =>
+        ExclusiveAsync(name, async () =>
+        {
+            var instance = await FindAsync(name, allowRemoved: false, ct).ConfigureAwait(false);
+            var manifest = await ManifestAsync(instance, instance.Version, ct).ConfigureAwait(false);
+            var operation = NewOperation(instance, kind, actor, instance.Version, instance.Version);
+            await journal.CreateAsync(operation, plan(manifest, instance), ct).ConfigureAwait(false);
+            return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
+        }, ct);
+
+    /// <summary>
+    /// Runs <paramref name="body"/> holding the app's lock, which makes "is the app free?" and
+    /// "record the new operation" one step, even against another process. An app busy with
+    /// another operation — running, or interrupted and waiting for the reconciler — is refused.
+    /// </summary>
+    private async Task<T> ExclusiveAsync<T>(string name, Func<Task<T>> body, CancellationToken ct)
     {
-        var instance = await FindAsync(name, allowRemoved: false, ct).ConfigureAwait(false);
-        var manifest = await ManifestAsync(instance, instance.Version, ct).ConfigureAwait(false);
-        var operation = NewOperation(instance, kind, actor, instance.Version, instance.Version);
-        await journal.CreateAsync(operation, plan(manifest, instance), ct).ConfigureAwait(false);
-        return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
+        if (!InstanceNameRegex().IsMatch(name))
+        {
+            throw new AppRequestException("name", CoreText.Format("BadInstanceName", name));
+        }
+
+        try
+        {
+            return await locks.RunAsync(name, LockWait.Fail, async () =>
+            {
+                // Under the lock nobody runs this app's operations: an unfinished one was interrupted.
+                if ((await journal.UnfinishedAsync(ct).ConfigureAwait(false)).Any(o => o.Instance == name))
+                {
+                    throw new AppRequestException("instance", CoreText.Format("InstanceInterrupted", name));
+                }
+
+                return await body().ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+        }
+        catch (InstanceBusyException e) when (e.Instance == name)
+        {
+            throw new AppRequestException("instance", CoreText.Format("InstanceBusy", name));
+        }
     }
 
     private Operation NewOperation(AppInstance instance, OperationKind kind, string actor, string? from, string? to) => new()
@@ -316,7 +366,7 @@ public sealed partial class AppService(
             var pattern = question.Pattern is null ? null : new Regex(question.Pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
             if (QuestionRules.Check(question, answer, pattern) is { } problem)
             {
-                throw new AppRequestException($"q.{question.Id}", CoreText.Format("AnswerInvalid", question.Label.In(language), problem));
+                throw new AppRequestException($"q.{question.Id}", CoreText.Format("AnswerInvalid", question.Label.In(language), question.Id, problem));
             }
 
             (question.Type == QuestionType.Password ? secret : plain)[question.Id] = answer;

@@ -43,8 +43,12 @@ public sealed class OperationRunner(
     {
         var operation = await journal.FindAsync(id, ct).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"No operation {id} in the journal.");
-        using var held = await locks.AcquireAsync(operation.Instance, ct).ConfigureAwait(false);
-        operation = (await journal.FindAsync(id, ct).ConfigureAwait(false))!;
+        return await locks.RunAsync(operation.Instance, LockWait.Wait, () => RunHeldAsync(id, ct), ct).ConfigureAwait(false);
+    }
+
+    private async Task<Operation> RunHeldAsync(Guid id, CancellationToken ct)
+    {
+        var operation = (await journal.FindAsync(id, ct).ConfigureAwait(false))!;
         if (operation.IsFinished)
         {
             return operation;
@@ -76,17 +80,14 @@ public sealed class OperationRunner(
             return await UndoAsync(operation, operation.Outcome ?? "The operation failed; what it had started was undone.", operation.Detail ?? "interrupted while undoing", ct).ConfigureAwait(false);
         }
 
-        foreach (var step in steps.Where(s => !s.Undo && s.State != StepState.Done))
+        var forward = steps.Where(s => !s.Undo).ToList();
+        foreach (var block in Blocks(forward.Where(s => s.State != StepState.Done)))
         {
-            try
+            if (await RunBlockAsync(operation, block, forward.Count, ct).ConfigureAwait(false) is { } failure)
             {
-                await RunStepAsync(operation, step, step.Index + 1, steps.Count(s => !s.Undo), ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                var (outcome, detail) = Explain(e);
-                await journal.SetStepStateAsync(id, step.Index, StepState.Failed, detail, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-                await LogAsync(id, "error", $"{step.Step.Describe()} failed: {detail}", CancellationToken.None).ConfigureAwait(false);
+                var (outcome, detail) = Explain(failure.Error);
+                await journal.SetStepStateAsync(id, failure.Step.Index, StepState.Failed, detail, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+                await LogAsync(id, "error", $"{failure.Step.Step.Describe()} failed: {detail}", CancellationToken.None).ConfigureAwait(false);
                 var done = (await journal.StepsAsync(id, CancellationToken.None).ConfigureAwait(false)).Where(s => s.State == StepState.Done).ToList();
                 var plan = await compensation.UndoAsync(operation, done, CancellationToken.None).ConfigureAwait(false);
                 if (plan is null)
@@ -136,6 +137,87 @@ public sealed class OperationRunner(
             _ => outcome,
         };
         return await FinishAsync(operation, state, said, detail).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Cuts the steps into blocks: consecutive steps of one stage form a block, any other step is
+    /// a block of its own.
+    /// </summary>
+    private static IEnumerable<List<OperationStep>> Blocks(IEnumerable<OperationStep> steps)
+    {
+        var block = new List<OperationStep>();
+        foreach (var step in steps)
+        {
+            if (block.Count > 0 && (step.Step.Stage is null || step.Step.Stage != block[0].Step.Stage))
+            {
+                yield return block;
+                block = [];
+            }
+
+            block.Add(step);
+        }
+
+        if (block.Count > 0)
+        {
+            yield return block;
+        }
+    }
+
+    /// <summary>
+    /// Runs a block: its lanes side by side, each lane's steps in order. The first failure stops
+    /// the other lanes (their running step is marked failed as stopped) and is returned; null
+    /// when every step succeeded. Cancellation of <paramref name="ct"/> is thrown, as for one step.
+    /// </summary>
+    private async Task<(OperationStep Step, Exception Error)?> RunBlockAsync(Operation operation, List<OperationStep> block, int count, CancellationToken ct)
+    {
+        if (block.Count == 1)
+        {
+            try
+            {
+                await RunStepAsync(operation, block[0], block[0].Index + 1, count, ct).ConfigureAwait(false);
+                return null;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                return (block[0], e);
+            }
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        (OperationStep Step, Exception Error)? first = null;
+        var gate = new object();
+        var lanes = block.GroupBy(s => s.Step.Lane).Select(async lane =>
+        {
+            foreach (var step in lane)
+            {
+                try
+                {
+                    await RunStepAsync(operation, step, step.Index + 1, count, stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested)
+                {
+                    bool later;
+                    lock (gate)
+                    {
+                        later = first is not null;
+                        first ??= (step, e);
+                    }
+
+                    if (later)
+                    {
+                        // The first failure is recorded by the caller; this one only needs its mark.
+                        var detail = e is OperationCanceledException ? "stopped: a step running beside it failed" : Explain(e).Detail;
+                        await journal.SetStepStateAsync(operation.Id, step.Index, StepState.Failed, detail, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+                    }
+
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        });
+        await Task.WhenAll(lanes).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        return first;
     }
 
     private async Task RunStepAsync(Operation operation, OperationStep step, int number, int count, CancellationToken ct)

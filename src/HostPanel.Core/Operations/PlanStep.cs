@@ -27,6 +27,17 @@ namespace HostPanel.Core.Operations;
 [JsonDerivedType(typeof(DropVolumeSnapshotStep), "drop-volume-snapshot")]
 public abstract record PlanStep
 {
+    /// <summary>
+    /// Consecutive steps of one stage run side by side, one lane each (a lane's own steps in
+    /// order); the next step waits for the whole stage. Null: the step runs on its own.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Stage { get; init; }
+
+    /// <summary>The lane of the step within its <see cref="Stage"/> (the service it brings up).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Lane { get; init; }
+
     /// <summary>A short technical description for the operation log.</summary>
     public abstract string Describe();
 }

@@ -19,7 +19,7 @@ public static class LifecycleServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAppCatalog>(new DirectoryAppCatalog(options.ResolveCatalogDirectory()));
-        services.TryAddSingleton<InstanceLocks>();
+        services.TryAddSingleton(new InstanceLocks(Path.Combine(options.DataDirectory, "locks")));
         services.TryAddSingleton<OperationEvents>();
         services.TryAddSingleton<IHttpProbe, HttpProbe>();
         services.TryAddSingleton<IVolumeSnapshots>(sp => new EngineVolumeSnapshots(sp.GetRequiredService<IContainerEngine>(), options.UtilityImage));

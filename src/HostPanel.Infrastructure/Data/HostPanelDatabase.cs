@@ -21,12 +21,15 @@ public sealed class HostPanelDatabase(HostPanelOptions options, IServiceScopeFac
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HostPanelDbContext>();
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-        if (pending.Count > 0)
+        if (pending.Count == 0)
         {
-            logger.LogInformation("Applying {Count} database migration(s) to {Path}: {Migrations}",
-                pending.Count, options.DatabasePath, string.Join(", ", pending));
+            // Already current: every command-line call passes here, and the migrator's own
+            // lock and checks would cost it a noticeable part of a second.
+            return;
         }
 
+        logger.LogInformation("Applying {Count} database migration(s) to {Path}: {Migrations}",
+            pending.Count, options.DatabasePath, string.Join(", ", pending));
         await db.Database.MigrateAsync(ct);
     }
 

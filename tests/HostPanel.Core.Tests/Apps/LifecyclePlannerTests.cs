@@ -188,7 +188,8 @@ public class LifecyclePlannerTests
         var steps = LifecyclePlanner.Update(Real("mastodon"), Real("mastodon"), Instance)
             .Concat(LifecyclePlanner.Rollback(Notes(2), Notes(3), Instance, new HashSet<string> { "db" }, true))
             .Concat(LifecyclePlanner.Remove(Notes(1), Instance, purge: true))
-            .Concat(LifecyclePlanner.UndoInstall(Notes(1), Instance, new HashSet<string>()));
+            .Concat(LifecyclePlanner.UndoInstall(Notes(1), Instance, new HashSet<string>()))
+            .Concat(LifecyclePlanner.Install(Gallery(), Instance));
 
         foreach (var step in steps)
         {
@@ -196,6 +197,69 @@ public class LifecyclePlannerTests
             var back = System.Text.Json.JsonSerializer.Deserialize<PlanStep>(json, options);
             Assert.Equal(step.Describe(), back!.Describe());
             Assert.Equal(step.GetType(), back.GetType());
+            Assert.Equal((step.Stage, step.Lane), (back.Stage, back.Lane));
         }
+    }
+
+    private static AppManifest Gallery() =>
+        CatalogLoader.LoadDirectory(RepositoryPaths.TestCatalog(1)).Apps.Single(a => a.Manifest.Id == "gallery").Manifest;
+
+    [Fact]
+    public void ServicesThatNeedNothingFromEachOtherComeUpSideBySide()
+    {
+        var steps = LifecyclePlanner.Install(Gallery(), Instance);
+
+        // The database and the media server share stage 0, one lane each; the web app, which
+        // needs the database, comes after them on its own.
+        var bringUp = steps.Where(s => s is CreateContainerStep or StartContainerStep or WaitHealthyStep)
+            .Select(s => $"{s.Stage?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} {s.Lane ?? "-"} {s.Describe()}");
+        Assert.Equal(
+            [
+                "0 db create container hp-notes-asso-db (db 1)",
+                "0 db start container hp-notes-asso-db",
+                "0 db wait until hp-notes-asso-db is healthy (at most 247 s)",
+                "0 media create container hp-notes-asso-media (media 1)",
+                "0 media start container hp-notes-asso-media",
+                "0 media wait until hp-notes-asso-media is healthy (at most 94 s)",
+                "- - create container hp-notes-asso-web (web 1)",
+                "- - start container hp-notes-asso-web",
+                "- - wait until hp-notes-asso-web is healthy (at most 154 s)",
+            ],
+            bringUp);
+        Assert.All(steps.Except(steps.Where(s => s is CreateContainerStep or StartContainerStep or WaitHealthyStep)), s => Assert.Null(s.Stage));
+
+        var start = LifecyclePlanner.Start(Gallery(), Instance);
+        Assert.Equal(["db", "db", "media", "media", null, null, null], start.Select(s => s.Lane));
+    }
+
+    [Fact]
+    public void WavesFollowTheDependencies()
+    {
+        var yaml = """
+            schema: hostpanel/app@1
+            id: waves
+            name: Waves
+            version: "1"
+            revision: 1
+            description: { fr: Des vagues, en: Waves }
+            categories: [other]
+            upstream: { license: MIT, website: https://example.org }
+            resources: { ram_min: 16M, disk_min: 10M, cpu_min: 0.1 }
+            domain: { required: false, changeable: true }
+            services:
+              front: { image: "example.org/front:1", depends_on: { api: started, cache: started } }
+              api: { image: "example.org/api:1", depends_on: { db: started } }
+              db: { image: "example.org/db:1" }
+              cache: { image: "example.org/cache:1" }
+              worker: { image: "example.org/worker:1", depends_on: { db: started } }
+            upgrade: { policy: any }
+            backup: {}
+            sso: { mode: none }
+            """;
+        var errors = new List<CatalogError>();
+        var manifest = CatalogLoader.Parse(yaml, "waves/manifest.yaml", errors, "waves");
+        Assert.Empty(errors);
+
+        Assert.Equal([["db", "cache"], ["api", "worker"], ["front"]], HostPanel.Core.Catalog.Planning.ServiceOrder.StartWaves(manifest!));
     }
 }

@@ -51,6 +51,37 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task ServicesThatNeedNothingFromEachOtherStartSideBySide()
+    {
+        await using var scratch = new Scratch();
+        var name = scratch.Name("gallery");
+        await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
+
+        var install = await life.Apps.InstallAsync(new InstallRequest("gallery", "test") { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
+
+        Assert.True(install.State == OperationState.Succeeded, install.Outcome);
+        Assert.Equal("ok", (await life.GetAsync(name, "/health", Ct)).Trim());
+        Assert.Equal("ok", (await life.GetAsync(name, "/health", Ct, service: "media")).Trim());
+        var steps = await life.Journal.StepsAsync(install.Id, Ct);
+        DateTimeOffset Started(PlanStep step) => steps.Single(s => s.Step == step).StartedAt!.Value;
+        DateTimeOffset Finished(PlanStep step) => steps.Single(s => s.Step == step).FinishedAt!.Value;
+        var dbHealthy = steps.Single(s => s.Step is WaitHealthyStep { Service: "db" }).Step;
+        var mediaStart = steps.Single(s => s.Step is StartContainerStep { Container: var c } && c.EndsWith("-media", StringComparison.Ordinal)).Step;
+        var webCreate = steps.Single(s => s.Step is CreateContainerStep { Service: "web" }).Step;
+        // The media server did not wait for the database; the web app did.
+        Assert.True(Started(mediaStart) < Finished(dbHealthy), $"media started {Started(mediaStart):O}, database healthy {Finished(dbHealthy):O}");
+        Assert.True(Started(webCreate) >= Finished(dbHealthy));
+
+        var restart = await life.Apps.RestartAsync(name, "test", Ct);
+        Assert.True(restart.State == OperationState.Succeeded, restart.Outcome);
+        Assert.Equal("ok", (await life.GetAsync(name, "/health", Ct, service: "media")).Trim());
+
+        var purged = await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct);
+        Assert.Equal(OperationState.Succeeded, purged.State);
+        Assert.Empty(await life.EngineObjectsAsync(name, Ct));
+    }
+
+    [Fact]
     public async Task UpdatesMigratingDataThenRollsBackABrokenVersionWithDataIntact()
     {
         await using var scratch = new Scratch();

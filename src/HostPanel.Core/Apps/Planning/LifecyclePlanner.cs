@@ -15,7 +15,7 @@ public static class LifecyclePlanner
     /// <summary>Health waits never exceed this, whatever a manifest asks.</summary>
     public static readonly TimeSpan MaxHealthWait = TimeSpan.FromMinutes(30);
 
-    /// <summary>Networks, volumes, images, then each service started and healthy in order, then the install hooks.</summary>
+    /// <summary>Networks, volumes, images, then the services created, started and healthy in dependency waves, then the install hooks.</summary>
     /// <param name="manifest">The app's manifest.</param>
     /// <param name="instance">The app being installed.</param>
     /// <param name="existingVolumes">Volumes that already exist (data kept from a removed install); they are reused, never removed by an undo.</param>
@@ -26,11 +26,7 @@ public static class LifecyclePlanner
         var steps = new List<PlanStep> { new SetInstanceStateStep(InstanceState.Installing, manifest.Version) };
         steps.AddRange(Infrastructure(manifest, instance.Name, existingVolumes));
         steps.AddRange(Pulls(manifest));
-        foreach (var service in ServiceOrder.StartOrder(manifest))
-        {
-            steps.AddRange(BringUp(manifest, instance.Name, service));
-        }
-
+        steps.AddRange(BringUpAll(manifest, instance.Name));
         steps.AddRange(Hooks(manifest, "install", manifest.Hooks?.Install));
         steps.Add(new SetInstanceStateStep(InstanceState.Running, manifest.Version));
         return steps;
@@ -64,17 +60,10 @@ public static class LifecyclePlanner
     public static IReadOnlyList<PlanStep> Start(AppManifest manifest, AppInstance instance)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        var steps = new List<PlanStep>();
-        foreach (var service in ServiceOrder.StartOrder(manifest))
+        var steps = new List<PlanStep>(InWaves(manifest, service => StartAgain(manifest, instance.Name, service)))
         {
-            steps.Add(new StartContainerStep(ResourceNames.Container(instance.Name, service)));
-            if (manifest.Services[service].Health is not null)
-            {
-                steps.Add(new WaitHealthyStep(service, ResourceNames.Container(instance.Name, service), manifest.Version, HealthWait(manifest.Services[service])));
-            }
-        }
-
-        steps.Add(new SetInstanceStateStep(InstanceState.Running));
+            new SetInstanceStateStep(InstanceState.Running),
+        };
         return steps;
     }
 
@@ -117,7 +106,7 @@ public static class LifecyclePlanner
     /// Update from <paramref name="current"/> to <paramref name="target"/>: the new images are
     /// pulled while the app still runs; pre-upgrade hooks; the old containers are stopped and
     /// kept aside (renamed); the volumes are snapshotted while nothing writes to them; the new
-    /// containers start, each healthy before the next; post-upgrade hooks; only then are the old
+    /// containers start, each after what it depends on is healthy; post-upgrade hooks; only then are the old
     /// containers and the snapshot removed.
     /// </summary>
     public static IReadOnlyList<PlanStep> Update(AppManifest current, AppManifest target, AppInstance instance)
@@ -142,10 +131,7 @@ public static class LifecyclePlanner
         }
 
         steps.AddRange(Infrastructure(target, name));
-        foreach (var service in ServiceOrder.StartOrder(target))
-        {
-            steps.AddRange(BringUp(target, name, service));
-        }
+        steps.AddRange(BringUpAll(target, name));
 
         steps.AddRange(Hooks(target, "post_upgrade", target.Hooks?.PostUpgrade));
         steps.AddRange(ServiceOrder.StopOrder(current).Select(s => new RemoveContainerStep(ResourceNames.PreviousContainer(name, s))));
@@ -271,14 +257,36 @@ public static class LifecyclePlanner
     private static IEnumerable<PlanStep> Pulls(AppManifest manifest) =>
         manifest.Services.Values.Select(Execution.ContainerSpecBuilder.Image).Distinct(StringComparer.Ordinal).Select(image => new PullImageStep(image));
 
-    private static IEnumerable<PlanStep> BringUp(AppManifest manifest, string instance, string service)
+    /// <summary>Every service created, started and healthy, wave after wave (<see cref="InWaves"/>).</summary>
+    private static IEnumerable<PlanStep> BringUpAll(AppManifest manifest, string instance) =>
+        InWaves(manifest, service => [new CreateContainerStep(service, ResourceNames.Container(instance, service), manifest.Version), .. StartAgain(manifest, instance, service)]);
+
+    private static IEnumerable<PlanStep> StartAgain(AppManifest manifest, string instance, string service)
     {
         var container = ResourceNames.Container(instance, service);
-        yield return new CreateContainerStep(service, container, manifest.Version);
         yield return new StartContainerStep(container);
         if (manifest.Services[service].Health is not null)
         {
             yield return new WaitHealthyStep(service, container, manifest.Version, HealthWait(manifest.Services[service]));
+        }
+    }
+
+    /// <summary>
+    /// The steps of each service, in dependency waves: the services of a wave come up side by
+    /// side (one lane each, the wave's number as stage); a wave of one service has no stage.
+    /// </summary>
+    private static IEnumerable<PlanStep> InWaves(AppManifest manifest, Func<string, IEnumerable<PlanStep>> stepsOf)
+    {
+        var waves = ServiceOrder.StartWaves(manifest);
+        for (var wave = 0; wave < waves.Count; wave++)
+        {
+            foreach (var service in waves[wave])
+            {
+                foreach (var step in stepsOf(service))
+                {
+                    yield return waves[wave].Count > 1 ? step with { Stage = wave, Lane = service } : step;
+                }
+            }
         }
     }
 

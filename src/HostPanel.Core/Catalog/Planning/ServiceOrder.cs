@@ -28,6 +28,23 @@ public static class ServiceOrder
         return order;
     }
 
+    /// <summary>
+    /// Services in waves: each wave holds the services whose dependencies are all in earlier
+    /// waves, so a wave's services can start side by side. Manifest order within a wave.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<string>> StartWaves(AppManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var wave = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in StartOrder(manifest))
+        {
+            var dependencies = (manifest.Services[name].DependsOn?.Keys ?? Enumerable.Empty<string>()).Where(manifest.Services.ContainsKey);
+            wave[name] = dependencies.Select(d => wave[d] + 1).DefaultIfEmpty(0).Max();
+        }
+
+        return [.. manifest.Services.Keys.GroupBy(name => wave[name]).OrderBy(g => g.Key).Select(g => (IReadOnlyList<string>)[.. g])];
+    }
+
     /// <summary>Stop order: the reverse of the start order.</summary>
     public static IReadOnlyList<string> StopOrder(AppManifest manifest) => [.. StartOrder(manifest).Reverse()];
 }
