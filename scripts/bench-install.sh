@@ -94,12 +94,12 @@ printf 'median: HostPanel %.2f s, docker-compose %.2f s, ratio %.2f (goal <= 0.8
 echo "HostPanel phases (mean per install):"
 printf '  %-18s %7s %7s\n' phase wall sum
 sqlite3 -separator ' ' "$DATA/hostpanel.db" "
-  select kind, round(avg(wall) / 1e7, 2), round(avg(total) / 1e7, 2) from (
-    select o.Id, json_extract(s.StepJson, '\$.kind') as kind,
+  select step_kind, round(avg(wall) / 1e7, 2), round(avg(total) / 1e7, 2) from (
+    select o.Id, json_extract(s.StepJson, '\$.kind') as step_kind,
            max(s.FinishedAt) - min(s.StartedAt) as wall, sum(s.FinishedAt - s.StartedAt) as total
     from OperationSteps s join Operations o on o.Id = s.OperationId
     where o.Kind = 'Install' and s.Undo = 0 and s.FinishedAt is not null
-    group by o.Id, kind)
-  group by kind order by 3 desc;" | awk '{printf "  %-18s %6.2fs %6.2fs\n", $1, $2, $3}'
+    group by o.Id, step_kind)
+  group by step_kind order by 3 desc;" | awk '{printf "  %-18s %6.2fs %6.2fs\n", $1, $2, $3}'
 operation=$(sqlite3 "$DATA/hostpanel.db" "select avg(FinishedAt - CreatedAt) / 1e7 from Operations where Kind = 'Install'")
 printf '  %-18s %6.2fs\n  %-18s %6.2fs\n' "whole operation" "$operation" "outside it" "$(echo "$m_ours - $operation" | bc -l)"

@@ -27,6 +27,9 @@ public static class HostPanelCli
             root.Add(command);
         }
 
+        root.Add(Backups.BackupCommands.Build(globals, output, error));
+        root.Add(Backups.BackupCommands.RestoreFrom(globals, output, error));
+
         var parsed = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };
         return await parsed.InvokeAsync(invocation, ct).ConfigureAwait(false);

@@ -275,7 +275,7 @@ internal static class AppCommands
     }
 
     /// <summary>Runs an operation with live progress on the terminal; maps refusals and failures to exit codes.</summary>
-    private static async Task<int> RunAsync(ParseResult parsed, GlobalOptions globals, TextWriter output, TextWriter error, CancellationToken ct, Func<ServiceProvider, OperationEvents, Task<Operation>> run)
+    internal static async Task<int> RunAsync(ParseResult parsed, GlobalOptions globals, TextWriter output, TextWriter error, CancellationToken ct, Func<ServiceProvider, OperationEvents, Task<Operation>> run)
     {
         await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
         var events = services.GetRequiredService<OperationEvents>();
@@ -307,5 +307,5 @@ internal static class AppCommands
         }
     }
 
-    private static string Actor() => $"cli:{Environment.UserName}";
+    internal static string Actor() => $"cli:{Environment.UserName}";
 }

@@ -17,6 +17,9 @@ public enum InstanceState
     /// <summary>An update or a rollback is in progress.</summary>
     Updating,
 
+    /// <summary>A restore from a backup is in progress.</summary>
+    Restoring,
+
     /// <summary>The last operation failed and could not put it back as it was; see the operation.</summary>
     Failed,
 

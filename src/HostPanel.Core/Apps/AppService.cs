@@ -39,7 +39,8 @@ public sealed partial class AppService(
     IContainerEngine engine,
     OperationRunner runner,
     InstanceLocks locks,
-    TimeProvider time)
+    TimeProvider time,
+    Backups.IPreUpdateBackup? preUpdateBackup = null)
 {
     /// <summary>Validates, records and runs an install; returns the finished operation.</summary>
     public Task<Operation> InstallAsync(InstallRequest request, CancellationToken ct = default)
@@ -193,6 +194,14 @@ public sealed partial class AppService(
             throw new AppRequestException("version", CoreText.Format("NoNewerVersion", name, instance.Version));
         }
 
+        // A backup first, and no update without it: whatever happens next, the data as it was
+        // before the update can be brought back (the update also keeps its own local copy of
+        // the volumes to roll back at once).
+        if (preUpdateBackup is not null)
+        {
+            await preUpdateBackup.BackupBeforeUpdateAsync(instance, actor, ct).ConfigureAwait(false);
+        }
+
         var current = await ManifestAsync(instance, instance.Version, ct).ConfigureAwait(false);
         await packages.SaveAsync(name, target.Version, catalog.Package(app), ct).ConfigureAwait(false);
         // Only secrets the new version adds are generated; the store never replaces existing ones.
@@ -219,7 +228,7 @@ public sealed partial class AppService(
         }
 
         // An install or update in progress — or interrupted, waiting for the reconciler — owns the app.
-        if (instance.State is InstanceState.Installing or InstanceState.Updating)
+        if (instance.State is InstanceState.Installing or InstanceState.Updating or InstanceState.Restoring)
         {
             throw new AppRequestException("instance", CoreText.Format("InstanceBusy", name));
         }

@@ -29,6 +29,12 @@ public sealed class HostPanelOptions
     /// </summary>
     public string UtilityImage { get; set; } = "busybox:1.37.0";
 
+    /// <summary>The hour (0–23, server time) of the nightly backups of every running app.</summary>
+    public int BackupHour { get; set; } = 3;
+
+    /// <summary>The day of the weekly restore drills (after that night's backups).</summary>
+    public DayOfWeek DrillDay { get; set; } = DayOfWeek.Sunday;
+
     public string DatabasePath => Path.Combine(DataDirectory, "hostpanel.db");
 
     public string KeyRingDirectory => Path.Combine(DataDirectory, "keys");

@@ -55,7 +55,10 @@ public sealed record NetworkInfo(string Id, string Name, bool Internal, IReadOnl
 
 public sealed record VolumeSpec(string Name, IReadOnlyDictionary<string, string> Labels);
 
-public sealed record VolumeInfo(string Name, IReadOnlyDictionary<string, string> Labels);
+/// <param name="Name">The volume's name.</param>
+/// <param name="Labels">Its labels.</param>
+/// <param name="Mountpoint">Where its data lives on this server (local driver), when the engine says.</param>
+public sealed record VolumeInfo(string Name, IReadOnlyDictionary<string, string> Labels, string? Mountpoint = null);
 
 /// <summary>Label selectors: every entry must match ("key" = present, "key=value" = equal).</summary>
 public sealed record LabelFilter(IReadOnlyList<string> Selectors)

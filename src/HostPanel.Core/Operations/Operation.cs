@@ -9,6 +9,14 @@ public enum OperationKind
     Update,
     Remove,
     Purge,
+    Backup,
+    Restore,
+
+    /// <summary>A restore drill: the latest backup restored as a throw-away copy and compared.</summary>
+    Drill,
+
+    /// <summary>Someone was given a backup repository's location and password.</summary>
+    BackupKeyExport,
 }
 
 public enum OperationState

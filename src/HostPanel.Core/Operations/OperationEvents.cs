@@ -10,6 +10,9 @@ public sealed record StepFinished(Guid OperationId, DateTimeOffset At, int Index
 /// <summary>Image pull progress of one layer.</summary>
 public sealed record PullProgressed(Guid OperationId, DateTimeOffset At, string Image, string? Layer, string Status, long? Current, long? Total) : OperationEvent(OperationId, At);
 
+/// <summary>Bytes and files moved so far by a backup or a restore.</summary>
+public sealed record TransferProgressed(Guid OperationId, DateTimeOffset At, string What, long BytesDone, long BytesTotal, long FilesDone, long FilesTotal) : OperationEvent(OperationId, At);
+
 public sealed record OperationFinished(Guid OperationId, DateTimeOffset At, OperationState State, string? Outcome) : OperationEvent(OperationId, At);
 
 /// <summary>

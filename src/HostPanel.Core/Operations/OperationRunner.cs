@@ -134,6 +134,8 @@ public sealed class OperationRunner(
         {
             OperationKind.Update => CoreText.Format("UpdateRolledBack", operation.Instance, operation.FromVersion, outcome),
             OperationKind.Install => CoreText.Format("InstallFailed", operation.Instance, outcome),
+            OperationKind.Restore => CoreText.Format("RestoreFailed", operation.Instance, outcome),
+            OperationKind.Backup => CoreText.Format("BackupFailed", operation.Instance, outcome),
             _ => outcome,
         };
         return await FinishAsync(operation, state, said, detail).ConfigureAwait(false);

@@ -25,6 +25,14 @@ namespace HostPanel.Core.Operations;
 [JsonDerivedType(typeof(SnapshotVolumesStep), "snapshot-volumes")]
 [JsonDerivedType(typeof(RestoreVolumeSnapshotStep), "restore-volume-snapshot")]
 [JsonDerivedType(typeof(DropVolumeSnapshotStep), "drop-volume-snapshot")]
+[JsonDerivedType(typeof(Backups.BackupDatabaseStep), "backup-database")]
+[JsonDerivedType(typeof(Backups.BackupFilesStep), "backup-files")]
+[JsonDerivedType(typeof(Backups.StageBackupStep), "stage-backup")]
+[JsonDerivedType(typeof(Backups.PlaceVolumeDataStep), "place-volume-data")]
+[JsonDerivedType(typeof(Backups.RestoreDatabaseStep), "restore-database")]
+[JsonDerivedType(typeof(Backups.PutVolumeDataBackStep), "put-volume-data-back")]
+[JsonDerivedType(typeof(Backups.DropSetAsideDataStep), "drop-set-aside-data")]
+[JsonDerivedType(typeof(Backups.DrillStep), "drill")]
 public abstract record PlanStep
 {
     /// <summary>

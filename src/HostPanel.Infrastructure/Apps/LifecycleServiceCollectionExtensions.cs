@@ -1,5 +1,7 @@
 using HostPanel.Core.Apps;
 using HostPanel.Core.Apps.Execution;
+using HostPanel.Core.Backups;
+using HostPanel.Infrastructure.Backups;
 using HostPanel.Core.Configuration;
 using HostPanel.Core.Engine;
 using HostPanel.Core.Operations;
@@ -11,20 +13,32 @@ namespace HostPanel.Infrastructure.Apps;
 public static class LifecycleServiceCollectionExtensions
 {
     /// <summary>
-    /// The app lifecycle: catalog, planner, journal-backed runner and the application service.
+    /// The app lifecycle: catalog, planner, journal-backed runner and the application service,
+    /// with backups and restores (restic).
     /// Needs the engine (AddDockerEngine) and the state stores (AddHostPanelState).
     /// </summary>
     public static IServiceCollection AddHostPanelLifecycle(this IServiceCollection services, HostPanelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(options);
         services.TryAddSingleton<IAppCatalog>(new DirectoryAppCatalog(options.ResolveCatalogDirectory()));
         services.TryAddSingleton(new InstanceLocks(Path.Combine(options.DataDirectory, "locks")));
         services.TryAddSingleton<OperationEvents>();
         services.TryAddSingleton<IHttpProbe, HttpProbe>();
         services.TryAddSingleton<IVolumeSnapshots>(sp => new EngineVolumeSnapshots(sp.GetRequiredService<IContainerEngine>(), options.UtilityImage));
-        services.TryAddSingleton<IStepExecutor, StepExecutor>();
-        services.TryAddSingleton<ICompensationPlanner, AppCompensation>();
+        services.TryAddSingleton<StepExecutor>();
+        services.TryAddSingleton<AppCompensation>();
+
+        // Backups and restores (restic): their steps and compensations wrap the lifecycle's.
+        services.TryAddSingleton<IRestic>(new ResticCli(cacheDirectory: Path.Combine(options.DataDirectory, "cache", "restic")));
+        services.TryAddSingleton<IVolumeData, LocalVolumeData>();
+        services.TryAddSingleton<BackupRepositories>();
+        services.TryAddSingleton<BackupService>();
+        services.TryAddSingleton<IPreUpdateBackup>(sp => sp.GetRequiredService<BackupService>());
+        services.TryAddSingleton<BackupStepExecutor>();
+        services.TryAddSingleton<IStepExecutor>(sp => sp.GetRequiredService<BackupStepExecutor>());
+        services.TryAddSingleton<ICompensationPlanner, BackupCompensation>();
         services.TryAddSingleton<OperationRunner>();
         services.TryAddSingleton<AppService>();
         services.TryAddSingleton<Reconciler>();

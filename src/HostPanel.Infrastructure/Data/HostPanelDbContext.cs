@@ -34,6 +34,8 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
 
     internal DbSet<InstanceSecretRow> InstanceSecrets => Set<InstanceSecretRow>();
 
+    internal DbSet<BackupTargetRow> BackupTargets => Set<BackupTargetRow>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -51,5 +53,6 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
         builder.ApplyConfiguration(new OperationStepRowConfiguration());
         builder.ApplyConfiguration(new OperationLogLineRowConfiguration());
         builder.ApplyConfiguration(new InstanceSecretRowConfiguration());
+        builder.ApplyConfiguration(new BackupTargetRowConfiguration());
     }
 }

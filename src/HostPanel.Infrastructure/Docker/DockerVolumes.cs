@@ -29,7 +29,7 @@ internal sealed class DockerVolumes(DockerClientProvider clients) : IEngineVolum
         var client = await clients.GetAsync(ct).ConfigureAwait(false);
         var list = await DockerErrors.Call("list volumes", () => client.Volumes.ListAsync(
             new VolumesListParameters { Filters = DockerLabels.Filters(filter) }, ct)).ConfigureAwait(false);
-        return [.. (list.Volumes ?? []).Select(v => new VolumeInfo(v.Name, DockerLabels.Copy(v.Labels)))];
+        return [.. (list.Volumes ?? []).Select(v => new VolumeInfo(v.Name, DockerLabels.Copy(v.Labels), string.IsNullOrEmpty(v.Mountpoint) ? null : v.Mountpoint))];
     }
 
     public async Task RemoveAsync(string name, CancellationToken ct = default)
@@ -64,7 +64,7 @@ internal sealed class DockerVolumes(DockerClientProvider clients) : IEngineVolum
         try
         {
             var v = await client.Volumes.InspectAsync(name, ct).ConfigureAwait(false);
-            return new VolumeInfo(v.Name, DockerLabels.Copy(v.Labels));
+            return new VolumeInfo(v.Name, DockerLabels.Copy(v.Labels), string.IsNullOrEmpty(v.Mountpoint) ? null : v.Mountpoint);
         }
         catch (Exception e) when (DockerErrors.IsNotFound(e))
         {

@@ -36,6 +36,7 @@ public static class StateServiceCollectionExtensions
         services.TryAddSingleton<IPackageArchive, EfPackageArchive>();
         services.TryAddSingleton<IOperationJournal, EfOperationJournal>();
         services.TryAddSingleton<ISecretStore, DataProtectionSecretStore>();
+        services.TryAddSingleton<HostPanel.Core.Backups.IBackupTargetStore, EfBackupTargetStore>();
         return services;
     }
 }

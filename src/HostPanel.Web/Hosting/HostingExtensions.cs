@@ -63,6 +63,7 @@ public static class HostingExtensions
         builder.Services.AddHostPanelState(options);
         builder.Services.AddHostPanelLifecycle(options);
         builder.Services.AddHostedService<ReconcileAtStartup>();
+        builder.Services.AddHostedService<BackupScheduler>();
         return builder;
     }
 

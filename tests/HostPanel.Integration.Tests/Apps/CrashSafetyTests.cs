@@ -29,7 +29,7 @@ public sealed class CrashSafetyTests
         foreach (var round in Enumerable.Range(1, InstallSteps).Chunk(Parallel))
         {
             var names = round.ToDictionary(step => step, step => scratch.Name($"ci{step}"));
-            await Task.WhenAll(round.Select(step => RunAndKillAtAsync(scratch.DataDirectory, 1, step, "app", "install", "notes", "--name", names[step], "--domain", $"{names[step]}.velo-lyon.fr")));
+            await Task.WhenAll(round.Select(step => RunAndKillAtAsync(scratch.DataDirectory, 1, step, InstallSteps, "app", "install", "notes", "--name", names[step], "--domain", $"{names[step]}.velo-lyon.fr")));
 
             await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
             await life.Reconciler.RunAsync(Ct);
@@ -70,7 +70,7 @@ public sealed class CrashSafetyTests
         foreach (var round in Enumerable.Range(1, UpdateSteps).Chunk(Parallel))
         {
             var cases = round.Select((step, lane) => (Step: step, Name: lanes[lane])).ToList();
-            await Task.WhenAll(cases.Select(c => RunAndKillAtAsync(scratch.DataDirectory, 2, c.Step, "app", "update", c.Name)));
+            await Task.WhenAll(cases.Select(c => RunAndKillAtAsync(scratch.DataDirectory, 2, c.Step, UpdateSteps, "app", "update", c.Name)));
 
             var reinstall = new List<string>();
             await using (var life = await Lifecycle.StartAsync(scratch.DataDirectory, 2, Ct))
@@ -114,9 +114,11 @@ public sealed class CrashSafetyTests
 
     /// <summary>
     /// Runs `hostpanel ARGS` and kills it with SIGKILL as soon as it announces step
-    /// <paramref name="step"/>. Returns false when the command finished before reaching it.
+    /// <paramref name="step"/> of the operation of <paramref name="count"/> steps (an update
+    /// first runs its backup, whose steps are not counted). Returns false when the command
+    /// finished before reaching it.
     /// </summary>
-    private static async Task<bool> RunAndKillAtAsync(string dataDirectory, int catalog, int step, params string[] args)
+    private static async Task<bool> RunAndKillAtAsync(string dataDirectory, int catalog, int step, int count, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "hostpanel.dll"), "--data-dir", dataDirectory, "--catalog", RepositoryPaths.TestCatalog(catalog) }.Concat(args))
@@ -129,7 +131,7 @@ public sealed class CrashSafetyTests
         start.Environment["LANG"] = "en_US.UTF-8";
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync(Ct);
-        var marker = $"[{step}/";
+        var marker = $"[{step}/{count}]";
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         deadline.CancelAfter(TimeSpan.FromMinutes(4));
         while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)

@@ -5,6 +5,7 @@ using HostPanel.Core.Operations;
 namespace HostPanel.Integration.Tests.Apps;
 
 /// <summary>The Docker engine restarts in the middle of an update.</summary>
+[Collection(nameof(EngineRestartTests))]
 public sealed class EngineRestartTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -69,3 +70,7 @@ public sealed class EngineRestartTests
         Assert.True(process.ExitCode == 0, error);
     }
 }
+
+/// <summary>Restarting the engine disturbs every test using it: these run on their own, after the others.</summary>
+[CollectionDefinition(nameof(EngineRestartTests), DisableParallelization = true)]
+public sealed class EngineRestartCollection;

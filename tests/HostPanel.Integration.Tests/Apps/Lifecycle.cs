@@ -34,6 +34,11 @@ internal sealed class Lifecycle : IAsyncDisposable
     public IOperationJournal Journal => _services.GetRequiredService<IOperationJournal>();
     public Reconciler Reconciler => _services.GetRequiredService<Reconciler>();
     public OperationEvents Events => _services.GetRequiredService<OperationEvents>();
+    public HostPanel.Core.Backups.BackupService Backups => _services.GetRequiredService<HostPanel.Core.Backups.BackupService>();
+
+    /// <summary>Any service of the lifecycle's container.</summary>
+    public T Get<T>()
+        where T : notnull => _services.GetRequiredService<T>();
     public HostPanel.Core.Organizations.IOrganizationStore Organizations => _services.GetRequiredService<HostPanel.Core.Organizations.IOrganizationStore>();
 
     public static async Task<Lifecycle> StartAsync(string dataDirectory, int catalog, CancellationToken ct)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using HostPanel.Core.Apps;
 using HostPanel.Core.Engine;
@@ -135,37 +134,6 @@ public sealed class AppCommandTests
         Assert.Equal(0, (await HostPanelAsync(scratch, "app", "restart", name)).Code);
     }
 
-    private sealed record Run(int Code, string Stdout, string Stderr)
-    {
-        public override string ToString() => $"exit {Code}\nstdout: {Stdout}\nstderr: {Stderr}";
-    }
-
-    private static async Task<Run> HostPanelAsync(Scratch scratch, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "hostpanel.dll"), "--data-dir", scratch.DataDirectory, "--catalog", RepositoryPaths.TestCatalog(1) }.Concat(args))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["HOSTPANEL_DOCKERENDPOINT"] = World.DockerHost;
-        start.Environment["HOSTPANEL_UTILITYIMAGE"] = World.WebImage;
-        start.Environment["LANG"] = "en_US.UTF-8";
-        using var process = Process.Start(start)!;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        deadline.CancelAfter(TimeSpan.FromMinutes(3));
-        var stdout = process.StandardOutput.ReadToEndAsync(deadline.Token);
-        var stderr = process.StandardError.ReadToEndAsync(deadline.Token);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return new Run(process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<HostPanelProcess.Run> HostPanelAsync(Scratch scratch, params string[] args) =>
+        HostPanelProcess.RunAsync(scratch.DataDirectory, 1, Ct, args);
 }

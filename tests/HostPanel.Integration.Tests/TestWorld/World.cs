@@ -24,6 +24,14 @@ public static class World
     public static string AcmeTlsCa => Require("HOSTPANEL_TEST_ACME_TLS_CA");
     public static string IssuerRoot => Require("HOSTPANEL_TEST_ISSUER_ROOT");
     public static string CaddyAdmin => Require("HOSTPANEL_TEST_CADDY_ADMIN");
+    public static string SftpHost => Require("HOSTPANEL_TEST_SFTP_HOST");
+    public static int SftpPort => int.Parse(Require("HOSTPANEL_TEST_SFTP_PORT"), System.Globalization.CultureInfo.InvariantCulture);
+    public static string SftpUser => Require("HOSTPANEL_TEST_SFTP_USER");
+    public static string SftpKey => Require("HOSTPANEL_TEST_SFTP_KEY");
+    public static string SftpKnownHosts => Require("HOSTPANEL_TEST_SFTP_KNOWN_HOSTS");
+
+    /// <summary>The SFTP server's directory for tests, the same path locally and over SFTP.</summary>
+    public static string SftpPath => Require("HOSTPANEL_TEST_SFTP_PATH");
 
     public static string Require(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value

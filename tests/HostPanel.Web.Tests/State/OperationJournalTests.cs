@@ -313,7 +313,8 @@ public sealed class OperationJournalTests : StateTestBase
         _ when type == typeof(bool) => true,
         _ when type == typeof(int) => 7,
         _ when type == typeof(TimeSpan) => TimeSpan.FromSeconds(95),
-        _ when type == typeof(InstanceState) => InstanceState.Updating,
+        _ when type == typeof(InstanceState) || type == typeof(InstanceState?) => InstanceState.Updating,
+        _ when type == typeof(IReadOnlyDictionary<string, string>) => new Dictionary<string, string> { [$"{name}-key"] = $"{name}-value" },
         _ when type == typeof(IReadOnlyList<string>) => new[] { $"{name}-a", $"{name}-b" },
         _ => throw new InvalidOperationException($"No sample value for a {type} ({name}): add one to this test."),
     };

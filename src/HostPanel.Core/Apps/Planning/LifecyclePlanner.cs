@@ -239,7 +239,7 @@ public static class LifecyclePlanner
 
     public static TimeSpan StopGrace(ServiceDefinition service) => service?.StopGrace?.Value ?? DefaultStopGrace;
 
-    private static IEnumerable<PlanStep> Infrastructure(AppManifest manifest, string instance, IReadOnlySet<string>? existingVolumes = null)
+    internal static IEnumerable<PlanStep> Infrastructure(AppManifest manifest, string instance, IReadOnlySet<string>? existingVolumes = null)
     {
         yield return new EnsureNetworkStep(ResourceNames.InternalNetwork(instance), Internal: true);
         if (manifest.Networks?.Egress is { Count: > 0 })
@@ -254,14 +254,14 @@ public static class LifecyclePlanner
         }
     }
 
-    private static IEnumerable<PlanStep> Pulls(AppManifest manifest) =>
+    internal static IEnumerable<PlanStep> Pulls(AppManifest manifest) =>
         manifest.Services.Values.Select(Execution.ContainerSpecBuilder.Image).Distinct(StringComparer.Ordinal).Select(image => new PullImageStep(image));
 
     /// <summary>Every service created, started and healthy, wave after wave (<see cref="InWaves"/>).</summary>
     private static IEnumerable<PlanStep> BringUpAll(AppManifest manifest, string instance) =>
         InWaves(manifest, service => [new CreateContainerStep(service, ResourceNames.Container(instance, service), manifest.Version), .. StartAgain(manifest, instance, service)]);
 
-    private static IEnumerable<PlanStep> StartAgain(AppManifest manifest, string instance, string service)
+    internal static IEnumerable<PlanStep> StartAgain(AppManifest manifest, string instance, string service)
     {
         var container = ResourceNames.Container(instance, service);
         yield return new StartContainerStep(container);
@@ -275,7 +275,7 @@ public static class LifecyclePlanner
     /// The steps of each service, in dependency waves: the services of a wave come up side by
     /// side (one lane each, the wave's number as stage); a wave of one service has no stage.
     /// </summary>
-    private static IEnumerable<PlanStep> InWaves(AppManifest manifest, Func<string, IEnumerable<PlanStep>> stepsOf)
+    internal static IEnumerable<PlanStep> InWaves(AppManifest manifest, Func<string, IEnumerable<PlanStep>> stepsOf)
     {
         var waves = ServiceOrder.StartWaves(manifest);
         for (var wave = 0; wave < waves.Count; wave++)
@@ -290,13 +290,13 @@ public static class LifecyclePlanner
         }
     }
 
-    private static IEnumerable<PlanStep> Hooks(AppManifest manifest, string moment, List<HookStep>? hooks) =>
+    internal static IEnumerable<PlanStep> Hooks(AppManifest manifest, string moment, List<HookStep>? hooks) =>
         (hooks ?? []).Select((_, i) => new RunHookStep(moment, i, manifest.Version));
 
-    private static IEnumerable<PlanStep> StopAll(AppManifest manifest, string instance) =>
+    internal static IEnumerable<PlanStep> StopAll(AppManifest manifest, string instance) =>
         ServiceOrder.StopOrder(manifest).Select(s => new StopContainerStep(ResourceNames.Container(instance, s), StopGrace(manifest.Services[s])));
 
-    private static IEnumerable<PlanStep> TearDown(AppManifest manifest, string instance)
+    internal static IEnumerable<PlanStep> TearDown(AppManifest manifest, string instance)
     {
         foreach (var service in ServiceOrder.StopOrder(manifest))
         {

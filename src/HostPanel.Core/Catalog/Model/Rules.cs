@@ -153,6 +153,27 @@ public sealed class BackupRules
 
     [Doc("The app is put in maintenance by the pre_backup hooks.")]
     public bool? Maintenance { get; set; }
+
+    [Doc("What a restore drill compares between the app and its restored copy.")]
+    public BackupProbe? Probe { get; set; }
+}
+
+/// <summary>
+/// A command whose output tells whether a restored copy holds the same data (a row count, the
+/// newest entry): the restore drill runs it in the app and in the copy and compares.
+/// </summary>
+public sealed class BackupProbe
+{
+    [RequiredField, Pattern(Patterns.Name, Patterns.NameHint), Doc("Run inside this service.")]
+    public string Service { get; set; } = "";
+
+    [RequiredField, MinItems(1), Doc("Exec in the service; its standard output must be the same in the restored copy.")]
+    public List<string> Cmd { get; set; } = [];
+
+    [KeyPattern(Patterns.EnvVar, Patterns.EnvVarHint)]
+    public OrderedDictionary<string, string>? Env { get; set; }
+
+    public Translated? Description { get; set; }
 }
 
 public sealed class DatabaseDump

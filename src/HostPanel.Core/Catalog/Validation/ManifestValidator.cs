@@ -650,6 +650,20 @@ public sealed partial class ManifestValidator
             Error("backup.databases", $"the volume{(databaseVolumes.Count > 1 ? "s" : string.Empty)} {string.Join(", ", databaseVolumes)} hold{(databaseVolumes.Count > 1 ? string.Empty : "s")} a database, but no dump is described: add backup.databases, or a backup would miss the data.");
         }
 
+        if (_m.Backup.Probe is { } probe)
+        {
+            if (!_m.Services.ContainsKey(probe.Service))
+            {
+                Error("backup.probe.service", $"there is no service '{probe.Service}'.{Known(_m.Services.Keys)}");
+            }
+
+            CheckTemplates(probe.Cmd, "backup.probe.cmd");
+            foreach (var (variable, value) in probe.Env ?? [])
+            {
+                CheckTemplate(value, $"backup.probe.env.{variable}");
+            }
+        }
+
         if (_m.Backup.Maintenance == true && (_m.Hooks?.PreBackup is null || _m.Hooks.PostBackup is null))
         {
             Error("backup.maintenance", "maintenance during backups needs hooks.pre_backup (turn it on) and hooks.post_backup (turn it off).");

@@ -195,6 +195,33 @@ namespace HostPanel.Infrastructure.Data.Migrations
                     b.ToTable("AppPackages", (string)null);
                 });
 
+            modelBuilder.Entity("HostPanel.Infrastructure.State.BackupTargetRow", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Location")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SshKeyFile")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SshKnownHostsFile")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("BackupTargets", (string)null);
+                });
+
             modelBuilder.Entity("HostPanel.Infrastructure.State.OperationLogLineRow", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,178 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using HostPanel.Core.Apps;
+using HostPanel.Core.Configuration;
+using HostPanel.Core.Resources;
+using HostPanel.Core.Secrets;
+
+namespace HostPanel.Core.Backups;
+
+/// <summary>Where an organization's backups go (its restic repository). The password is in the secret store.</summary>
+public sealed record BackupTarget(string OrganizationId, string Location, string? SshKeyFile, string? SshKnownHostsFile, DateTimeOffset UpdatedAt);
+
+public interface IBackupTargetStore
+{
+    Task<BackupTarget?> FindAsync(string organizationId, CancellationToken ct = default);
+
+    Task SaveAsync(BackupTarget target, CancellationToken ct = default);
+}
+
+/// <summary>
+/// One restic repository per organization, each with its own random password kept encrypted in
+/// the secret store. Until an administrator chooses a target, an organization's backups go to a
+/// local repository in the data directory (on the same disk: the panel says so).
+/// </summary>
+public sealed partial class BackupRepositories(IBackupTargetStore targets, ISecretStore secrets, IRestic restic, HostPanelOptions options, TimeProvider time)
+{
+    public const string PasswordName = "backup.password";
+    private const string PasswordAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+    /// <summary>The secret store's owner for an organization's secrets (instance names cannot look like this).</summary>
+    public static string SecretOwner(string organizationId) => $"org:{organizationId}";
+
+    public string DefaultLocation(string organizationId) => Path.Combine(options.DataDirectory, "backups", organizationId);
+
+    /// <summary>The organization's repository, created on first use; its password generated once.</summary>
+    public async Task<ResticRepository> OpenAsync(string organizationId, CancellationToken ct = default)
+    {
+        var repository = await DescribeAsync(organizationId, ct).ConfigureAwait(false);
+        if (!await restic.ExistsAsync(repository, ct).ConfigureAwait(false))
+        {
+            if (repository.Location.StartsWith('/'))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(repository.Location)!);
+            }
+
+            await restic.InitAsync(repository, ct).ConfigureAwait(false);
+        }
+
+        return repository;
+    }
+
+    /// <summary>The repository as recorded, without touching it.</summary>
+    public async Task<ResticRepository> DescribeAsync(string organizationId, CancellationToken ct = default)
+    {
+        var target = await targets.FindAsync(organizationId, ct).ConfigureAwait(false);
+        return new ResticRepository
+        {
+            Location = target?.Location ?? DefaultLocation(organizationId),
+            Password = await PasswordAsync(organizationId, ct).ConfigureAwait(false),
+            SshKeyFile = target?.SshKeyFile,
+            SshKnownHostsFile = target?.SshKnownHostsFile,
+        };
+    }
+
+    /// <summary>
+    /// Sets the organization's target after checking it: the repository is opened (or created
+    /// when the place is empty) with the organization's password. Refused with a plain reason
+    /// when the place holds a repository with another password or cannot be reached.
+    /// </summary>
+    public async Task<ResticRepository> SetTargetAsync(string organizationId, string location, string? sshKeyFile, string? sshKnownHostsFile, CancellationToken ct = default)
+    {
+        var normalized = ValidateLocation(location);
+        if (normalized.StartsWith("sftp:", StringComparison.Ordinal) && (sshKeyFile is null || !File.Exists(sshKeyFile)))
+        {
+            throw new AppRequestException("ssh-key", CoreText.Format("BackupSshKeyMissing", sshKeyFile ?? "?"));
+        }
+
+        var repository = new ResticRepository
+        {
+            Location = normalized,
+            Password = await PasswordAsync(organizationId, ct).ConfigureAwait(false),
+            SshKeyFile = sshKeyFile,
+            SshKnownHostsFile = sshKnownHostsFile,
+        };
+        try
+        {
+            if (!await restic.ExistsAsync(repository, ct).ConfigureAwait(false))
+            {
+                if (Path.IsPathRooted(normalized))
+                {
+                    Directory.CreateDirectory(normalized);
+                }
+
+                await restic.InitAsync(repository, ct).ConfigureAwait(false);
+            }
+        }
+        catch (ResticException e)
+        {
+            throw new AppRequestException("target", Explain(e, normalized));
+        }
+
+        await targets.SaveAsync(new BackupTarget(organizationId, normalized, sshKeyFile, sshKnownHostsFile, time.GetUtcNow()), ct).ConfigureAwait(false);
+        return repository;
+    }
+
+    /// <summary>A restic failure in words a volunteer can act on.</summary>
+    public static string Explain(ResticException e, string location)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Failure switch
+        {
+            ResticFailure.WrongPassword => CoreText.Format("BackupWrongPassword", location),
+            ResticFailure.RepositoryNotFound => CoreText.Format("BackupRepositoryNotFound", location),
+            ResticFailure.Unreachable => CoreText.Format("BackupUnreachable", location, Shorten(e.Message)),
+            ResticFailure.NoSpace => CoreText.Format("BackupNoSpace", location),
+            ResticFailure.Locked => CoreText.Format("BackupLocked", location),
+            ResticFailure.Damaged => CoreText.Format("BackupDamaged", location, Shorten(e.Message)),
+            _ => CoreText.Format("BackupFailedOther", location, Shorten(e.Message)),
+        };
+    }
+
+    /// <summary>
+    /// Accepts a local absolute directory, <c>sftp://user@host[:port]//path</c> (or restic's
+    /// <c>sftp:user@host:/path</c>) and <c>s3:https://host/bucket[/path]</c>; refuses anything
+    /// else with the forms it takes.
+    /// </summary>
+    public static string ValidateLocation(string location)
+    {
+        var value = (location ?? string.Empty).Trim();
+        if (value.Length is 0 or > 1024 || value.Any(char.IsControl))
+        {
+            throw new AppRequestException("target", CoreText.Format("BackupTargetInvalid", location ?? string.Empty));
+        }
+
+        if (value.StartsWith('/'))
+        {
+            var full = Path.GetFullPath(value).TrimEnd('/');
+            if (value.Split('/').Contains("..") || full.Length == 0 || full == "/")
+            {
+                throw new AppRequestException("target", CoreText.Format("BackupTargetInvalid", location));
+            }
+
+            return full;
+        }
+
+        if (SftpUrl().IsMatch(value) || SftpShort().IsMatch(value) || S3Url().IsMatch(value))
+        {
+            return value;
+        }
+
+        throw new AppRequestException("target", CoreText.Format("BackupTargetInvalid", location));
+    }
+
+    private async Task<string> PasswordAsync(string organizationId, CancellationToken ct)
+    {
+        var owner = SecretOwner(organizationId);
+        var stored = await secrets.GetAllAsync(owner, ct).ConfigureAwait(false);
+        if (stored.TryGetValue(PasswordName, out var password))
+        {
+            return password;
+        }
+
+        // Generated once; AddMissing never replaces a password another process stored first.
+        await secrets.AddMissingAsync(owner, new Dictionary<string, string> { [PasswordName] = RandomNumberGenerator.GetString(PasswordAlphabet, 40) }, ct).ConfigureAwait(false);
+        return (await secrets.GetAllAsync(owner, ct).ConfigureAwait(false))[PasswordName];
+    }
+
+    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
+
+    [GeneratedRegex(@"^sftp://[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:[0-9]{1,5})?/(/[^\s]*)?$")]
+    private static partial Regex SftpUrl();
+
+    [GeneratedRegex(@"^sftp:[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:/[^\s]*$")]
+    private static partial Regex SftpShort();
+
+    [GeneratedRegex(@"^s3:https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._-]+(/[^\s]*)?$")]
+    private static partial Regex S3Url();
+}

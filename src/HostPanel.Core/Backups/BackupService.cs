@@ -1,0 +1,643 @@
+using System.Text.RegularExpressions;
+using HostPanel.Core.Apps;
+using HostPanel.Core.Engine;
+using HostPanel.Core.Operations;
+using HostPanel.Core.Organizations;
+using HostPanel.Core.Resources;
+using HostPanel.Core.Secrets;
+
+namespace HostPanel.Core.Backups;
+
+/// <summary>
+/// Backups and restores of installed apps, the one service behind the panel and the CLI. Every
+/// backup and restore is an operation in the journal, run under the app's lock and the
+/// repository's lock; a restore is staged and checked before the app is touched.
+/// </summary>
+public sealed partial class BackupService(
+    BackupRepositories repositories,
+    IRestic restic,
+    IInstanceStore instances,
+    IPackageArchive packages,
+    ISecretStore secrets,
+    IOrganizationStore organizations,
+    IOperationJournal journal,
+    OperationRunner runner,
+    InstanceLocks locks,
+    IContainerEngine engine,
+    BackupStepExecutor steps,
+    TimeProvider time) : IPreUpdateBackup
+{
+    /// <summary>Below this much free space on a local target, a backup does not start.</summary>
+    public const long MinimumFreeBytes = 64L * 1024 * 1024;
+
+    /// <summary>Backs up one app now; returns the finished operation (Succeeded, or Failed with the reason).</summary>
+    public Task<Operation> BackupAsync(string name, string actor, CancellationToken ct = default) =>
+        ExclusiveAsync(name, async () =>
+        {
+            var instance = await instances.FindAsync(name, ct).ConfigureAwait(false);
+            if (instance is null || instance.State == InstanceState.Removed)
+            {
+                throw new AppRequestException("instance", CoreText.Format("UnknownInstance", name, string.Join(", ", (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).Select(i => i.Name))));
+            }
+
+            if (instance.State != InstanceState.Running)
+            {
+                throw new AppRequestException("instance", CoreText.Format("BackupNeedsRunningApp", name, instance.State));
+            }
+
+            var manifest = await packages.ManifestAsync(name, instance.Version, ct).ConfigureAwait(false);
+            var operation = NewOperation(instance.Name, instance.OrganizationId, OperationKind.Backup, actor, instance.Version, instance.Version);
+            await journal.CreateAsync(operation, BackupPlanner.Backup(manifest, instance), ct).ConfigureAwait(false);
+            return await WithRepositoryAsync(instance.OrganizationId, async repository =>
+            {
+                await PreflightAsync(repository, ct).ConfigureAwait(false);
+                var finished = await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
+                if (finished.State == OperationState.Succeeded)
+                {
+                    await Call(repository, () => KeepAsync(repository, instance, ct)).ConfigureAwait(false);
+                }
+
+                return finished;
+            }, ct).ConfigureAwait(false);
+        }, ct);
+
+    /// <summary>The pre-update backup: refuses the update (with the reason) when it does not succeed.</summary>
+    async Task IPreUpdateBackup.BackupBeforeUpdateAsync(AppInstance instance, string actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        Operation backup;
+        try
+        {
+            backup = await BackupAsync(instance.Name, actor, ct).ConfigureAwait(false);
+        }
+        catch (AppRequestException e)
+        {
+            throw new AppRequestException("backup", CoreText.Format("UpdateNeedsBackup", instance.Name, e.Message));
+        }
+
+        if (backup.State != OperationState.Succeeded)
+        {
+            throw new AppRequestException("backup", CoreText.Format("UpdateNeedsBackup", instance.Name, backup.Outcome ?? backup.State.ToString()));
+        }
+    }
+
+    /// <summary>The backups of an organization (or all), of one app when named, oldest first.</summary>
+    public async Task<IReadOnlyList<BackupEntry>> ListAsync(string? organizationId, string? instance = null, CancellationToken ct = default)
+    {
+        var result = new List<BackupEntry>();
+        foreach (var org in await OrganizationsAsync(organizationId, ct).ConfigureAwait(false))
+        {
+            var repository = await repositories.DescribeAsync(org, ct).ConfigureAwait(false);
+            if (!await ExistsAsync(repository, ct).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            List<string> tags = [BackupTags.Marker, BackupTags.MainPart];
+            if (instance is not null)
+            {
+                tags.Add(BackupTags.Instance(instance));
+            }
+
+            result.AddRange((await Call(repository, () => restic.SnapshotsAsync(repository, tags, ct)).ConfigureAwait(false)).Select(s => Entry(s, org)));
+        }
+
+        return [.. result.OrderBy(e => e.Time)];
+    }
+
+    /// <summary>
+    /// Restores backup <paramref name="snapshot"/> (an id or its prefix) into its app — or into
+    /// <paramref name="toInstance"/>, a new app made from the backup. The running app is left as
+    /// it was when anything fails before the restored app is healthy.
+    /// </summary>
+    public async Task<Operation> RestoreAsync(string snapshot, string actor, string? toInstance = null, string? organizationId = null, string? domain = null, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(snapshot) || !SnapshotPattern().IsMatch(snapshot))
+        {
+            throw new AppRequestException("snapshot", CoreText.Format("BackupSnapshotInvalid", snapshot ?? string.Empty));
+        }
+
+        var (org, repository, found) = await FindSnapshotAsync(snapshot, organizationId, ct).ConfigureAwait(false);
+        var nodes = await Call(repository, () => restic.ListAsync(repository, found.Id, ct)).ConfigureAwait(false);
+        var recordPaths = nodes.Where(n => n.Type == "file" && n.Path.EndsWith("/" + BackupRecord.FileName, StringComparison.Ordinal)).Select(n => n.Path).ToList();
+        if (recordPaths.Count != 1)
+        {
+            throw new AppRequestException("snapshot", CoreText.Format("BackupNotHostPanel", found.ShortId));
+        }
+
+        BackupRecord record;
+        try
+        {
+            record = await Call(repository, () => BackupStepExecutor.ReadRecordAsync(restic, repository, found.Id, recordPaths[0], ct)).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new AppRequestException("snapshot", CoreText.Format("BackupRecordUnreadable", found.ShortId, e.Message));
+        }
+
+        var problem = BackupPaths.FindProblem(nodes, record, recordPaths[0]);
+        if (problem is not null)
+        {
+            throw new AppRequestException("snapshot", CoreText.Format("BackupUnsafePath", problem));
+        }
+
+        var name = toInstance ?? record.Instance;
+        return await ExclusiveAsync(name, async () =>
+        {
+            var existing = await instances.FindAsync(name, ct).ConfigureAwait(false);
+            IReadOnlyList<PlanStep> plan;
+            if (existing is not null && existing.State != InstanceState.Removed)
+            {
+                if (existing.AppId != record.App || existing.Version != record.Version)
+                {
+                    throw new AppRequestException("snapshot", CoreText.Format("RestoreOtherAppOrVersion", found.ShortId, record.App, record.Version, name, existing.AppId, existing.Version));
+                }
+
+                if (existing.State is not (InstanceState.Running or InstanceState.Stopped))
+                {
+                    throw new AppRequestException("instance", CoreText.Format("InstanceBusy", name));
+                }
+
+                var manifest = await packages.ManifestAsync(name, existing.Version, ct).ConfigureAwait(false);
+                plan = BackupPlanner.Restore(manifest, existing, record, found.Id, recordPaths[0], existing.State);
+            }
+            else
+            {
+                plan = await PrepareFreshAsync(name, existing, record, found, recordPaths[0], org, domain, ct).ConfigureAwait(false);
+            }
+
+            var operation = NewOperation(name, existing?.OrganizationId ?? org, OperationKind.Restore, actor, existing?.State == InstanceState.Removed ? null : existing?.Version, record.Version);
+            await journal.CreateAsync(operation, plan, ct).ConfigureAwait(false);
+            return await WithRepositoryAsync(operation.OrganizationId, _ => runner.RunAsync(operation.Id, ct), ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Restore drill: the app's latest backup is restored as a throw-away copy on networks of its
+    /// own, which must become healthy and answer the manifest's probe as the app did when it was
+    /// backed up; the copy is then removed. The result is recorded as a Drill operation of the
+    /// app (the last one that succeeded is "last proven restorable").
+    /// </summary>
+    public Task<Operation> DrillAsync(string name, string actor, CancellationToken ct = default) =>
+        ExclusiveAsync(name, async () =>
+        {
+            var instance = await instances.FindAsync(name, ct).ConfigureAwait(false);
+            if (instance is null || instance.State == InstanceState.Removed)
+            {
+                throw new AppRequestException("instance", CoreText.Format("UnknownInstance", name, string.Join(", ", (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).Select(i => i.Name))));
+            }
+
+            var latest = (await ListAsync(instance.OrganizationId, name, ct).ConfigureAwait(false)).LastOrDefault()
+                ?? throw new AppRequestException("instance", CoreText.Format("DrillNoBackup", name));
+            var copy = $"drill-{Guid.NewGuid():N}"[..14];
+            var operation = NewOperation(name, instance.OrganizationId, OperationKind.Drill, actor, latest.Version, latest.Version);
+            await journal.CreateAsync(operation, [new DrillStep(latest.SnapshotId, copy)], ct).ConfigureAwait(false);
+            return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
+        }, ct);
+
+    /// <summary>
+    /// Rebuilds a server from a repository and its password (a fresh machine, or one whose panel
+    /// was lost): each organization found in the backups is created if missing and keeps backing
+    /// up into that repository; the latest backup of every app that is not installed here is
+    /// restored. Apps already installed are left alone. Returns the restore operations.
+    /// </summary>
+    public async Task<IReadOnlyList<Operation>> RestoreAllAsync(string location, string password, string? sshKeyFile, string? sshKnownHostsFile, string actor, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(password);
+        var repository = new ResticRepository
+        {
+            Location = BackupRepositories.ValidateLocation(location),
+            Password = password,
+            SshKeyFile = sshKeyFile,
+            SshKnownHostsFile = sshKnownHostsFile,
+        };
+        if (!await ExistsAsync(repository, ct).ConfigureAwait(false))
+        {
+            throw new AppRequestException("target", CoreText.Format("BackupRepositoryNotFound", repository.Location));
+        }
+
+        var latest = (await Call(repository, () => restic.SnapshotsAsync(repository, [BackupTags.Marker, BackupTags.MainPart], ct)).ConfigureAwait(false))
+            .GroupBy(s => BackupTags.Value(s.Tags, "instance") ?? string.Empty, StringComparer.Ordinal)
+            .Where(g => g.Key.Length > 0)
+            .Select(g => g.OrderBy(s => s.Time).Last())
+            .ToList();
+        var byOrganization = latest.GroupBy(s => BackupTags.Value(s.Tags, "org") ?? Organizations.Organization.DefaultId, StringComparer.Ordinal);
+        var restored = new List<Operation>();
+        foreach (var group in byOrganization)
+        {
+            var org = group.Key;
+            if (await organizations.FindAsync(org, ct).ConfigureAwait(false) is null)
+            {
+                if (org == Organizations.Organization.DefaultId)
+                {
+                    await organizations.EnsureDefaultAsync(ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await organizations.AddAsync(new Organizations.Organization(org, org, time.GetUtcNow()), ct).ConfigureAwait(false);
+                }
+            }
+
+            // The organization goes on backing up where its backups are, with their password.
+            await secrets.SetAsync(BackupRepositories.SecretOwner(org), BackupRepositories.PasswordName, password, ct).ConfigureAwait(false);
+            await repositories.SetTargetAsync(org, repository.Location, sshKeyFile, sshKnownHostsFile, ct).ConfigureAwait(false);
+            foreach (var snapshot in group.OrderBy(s => s.Time))
+            {
+                var name = BackupTags.Value(snapshot.Tags, "instance")!;
+                if (await instances.FindAsync(name, ct).ConfigureAwait(false) is { State: not InstanceState.Removed })
+                {
+                    continue;
+                }
+
+                restored.Add(await RestoreAsync(snapshot.Id, actor, null, org, null, ct).ConfigureAwait(false));
+            }
+        }
+
+        return restored;
+    }
+
+    /// <summary>When the app was last proven restorable by a drill, if ever.</summary>
+    public async Task<DateTimeOffset?> LastProvenAsync(string name, CancellationToken ct = default) =>
+        (await journal.ListAsync(name, null, 500, ct).ConfigureAwait(false))
+            .Where(o => o.Kind == OperationKind.Drill && o.State == OperationState.Succeeded)
+            .Select(o => o.FinishedAt)
+            .FirstOrDefault();
+
+    /// <summary>The drill step itself (see <see cref="DrillAsync"/>); run again after a crash, it removes a copy left behind first.</summary>
+    internal async Task DrillCopyAsync(Operation operation, AppInstance instance, DrillStep step, CancellationToken ct)
+    {
+        await RemoveCopyAsync(step.Copy, operation.Actor, ct).ConfigureAwait(false);
+        try
+        {
+            var restore = await RestoreAsync(step.SnapshotId, operation.Actor, step.Copy, instance.OrganizationId, $"{step.Copy}.drill.invalid", ct).ConfigureAwait(false);
+            if (restore.State != OperationState.Succeeded)
+            {
+                throw new OperationFailedException(CoreText.Format("DrillRestoreFailed", instance.Name, restore.Outcome ?? restore.State.ToString()), $"restore of the copy {step.Copy}: {restore.Detail}");
+            }
+
+            var copy = (await instances.FindAsync(step.Copy, ct).ConfigureAwait(false))!;
+            var manifest = await packages.ManifestAsync(copy.Name, copy.Version, ct).ConfigureAwait(false);
+            if (manifest.Backup?.Probe is { } probe)
+            {
+                var repository = await repositories.DescribeAsync(instance.OrganizationId, ct).ConfigureAwait(false);
+                var nodes = await restic.ListAsync(repository, step.SnapshotId, ct).ConfigureAwait(false);
+                var recordPath = nodes.First(n => n.Path.EndsWith("/" + BackupRecord.FileName, StringComparison.Ordinal)).Path;
+                var expected = (await BackupStepExecutor.ReadRecordAsync(restic, repository, step.SnapshotId, recordPath, ct).ConfigureAwait(false)).Probe;
+                var got = await steps.ProbeAsync(manifest, copy, probe, ct).ConfigureAwait(false);
+                if (got != expected)
+                {
+                    throw new OperationFailedException(
+                        CoreText.Format("DrillProbeDiffers", instance.Name, expected ?? "?", got ?? "?"),
+                        $"probe in {probe.Service}: the backup recorded '{expected}', the restored copy answers '{got}'");
+                }
+            }
+        }
+        finally
+        {
+            await RemoveCopyAsync(step.Copy, operation.Actor, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Removes a drill's copy with its data and secrets (nothing to do when it is not there).</summary>
+    private async Task RemoveCopyAsync(string copy, string actor, CancellationToken ct)
+    {
+        var found = await instances.FindAsync(copy, ct).ConfigureAwait(false);
+        if (found is null)
+        {
+            return;
+        }
+
+        var manifest = await packages.ManifestAsync(copy, found.Version, ct).ConfigureAwait(false);
+        var volumes = (await engine.Volumes.ListAsync(LabelFilter.Managed.And(HostPanelLabels.Instance, copy), ct).ConfigureAwait(false)).Select(v => v.Name).ToList();
+        var operation = NewOperation(copy, found.OrganizationId, OperationKind.Purge, actor, found.Version, null);
+        await journal.CreateAsync(operation, Apps.Planning.LifecyclePlanner.Remove(manifest, found, purge: true, volumes), ct).ConfigureAwait(false);
+        var removed = await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
+        if (removed.State != OperationState.Succeeded)
+        {
+            throw new OperationFailedException(CoreText.Format("DrillCopyLeft", copy), removed.Detail ?? removed.State.ToString());
+        }
+    }
+
+    /// <summary>
+    /// The repository's location and password, for a person who must restore without HostPanel.
+    /// Recorded in the journal (who, when), never the password itself.
+    /// </summary>
+    public async Task<(string Repository, string Password)> ExportKeyAsync(string organizationId, string actor, CancellationToken ct = default)
+    {
+        var org = (await OrganizationsAsync(organizationId, ct).ConfigureAwait(false)).Single();
+        var described = await repositories.DescribeAsync(org, ct).ConfigureAwait(false);
+        var repository = await Call(described, () => repositories.OpenAsync(org, ct)).ConfigureAwait(false);
+        var operation = NewOperation(BackupRepositories.SecretOwner(org), org, OperationKind.BackupKeyExport, actor, null, null);
+        await journal.CreateAsync(operation, [], ct).ConfigureAwait(false);
+        var said = CoreText.Format("BackupKeyExported", org, actor);
+        await journal.AppendLogAsync(operation.Id, "warn", said, time.GetUtcNow(), ct).ConfigureAwait(false);
+        await journal.SetStateAsync(operation.Id, OperationState.Succeeded, said, repository.Location, time.GetUtcNow(), ct).ConfigureAwait(false);
+        return (repository.Location, repository.Password);
+    }
+
+    /// <summary>
+    /// Maintenance of the organization's repository: the data no backup uses any more is pruned,
+    /// then <c>restic check</c> reads one thirtieth of the data chosen by the day of the month
+    /// (every pack read at least once a month by daily checks), or all of it.
+    /// </summary>
+    public async Task<ResticCheckResult> CheckAsync(string organizationId, bool readAll = false, CancellationToken ct = default)
+    {
+        var org = (await OrganizationsAsync(organizationId, ct).ConfigureAwait(false)).Single();
+        var repository = await repositories.DescribeAsync(org, ct).ConfigureAwait(false);
+        var subset = readAll ? "1/1" : $"{((time.GetUtcNow().Day - 1) % 30) + 1}/30";
+        return await WithRepositoryAsync(org, _ => Call(repository, async () =>
+        {
+            string? pruneFailed = null;
+            try
+            {
+                await restic.PruneAsync(repository, ct).ConfigureAwait(false);
+            }
+            catch (ResticException e) when (e.Failure is ResticFailure.Damaged or ResticFailure.Other)
+            {
+                // A damaged repository may refuse to prune: the check below says what is wrong.
+                pruneFailed = e.Message;
+            }
+
+            var check = await restic.CheckAsync(repository, subset, ct).ConfigureAwait(false);
+            return pruneFailed is null ? check : new ResticCheckResult(false, $"prune: {pruneFailed}\n{check.Output}");
+        }), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets the organization's backup target (checked and opened first).</summary>
+    public async Task SetTargetAsync(string organizationId, string location, string? sshKeyFile = null, string? sshKnownHostsFile = null, CancellationToken ct = default)
+    {
+        var org = (await OrganizationsAsync(organizationId, ct).ConfigureAwait(false)).Single();
+        await WithRepositoryAsync(org, _ => repositories.SetTargetAsync(org, location, sshKeyFile, sshKnownHostsFile, ct), ct).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<PlanStep>> PrepareFreshAsync(string name, AppInstance? removed, BackupRecord record, ResticSnapshot found, string recordPath, string org, string? domain, CancellationToken ct)
+    {
+        if (!AppNamePattern().IsMatch(name))
+        {
+            throw new AppRequestException("name", CoreText.Format("BadInstanceName", name));
+        }
+
+        if (removed is not null && removed.AppId != record.App)
+        {
+            throw new AppRequestException("name", CoreText.Format("InstanceNameTakenOtherApp", name, removed.AppId));
+        }
+
+        if (await organizations.FindAsync(record.Organization, ct).ConfigureAwait(false) is null && record.Organization != org)
+        {
+            throw new AppRequestException("org", CoreText.Format("UnknownOrganization", record.Organization, org));
+        }
+
+        var address = domain ?? record.Domain;
+        if (address is not null)
+        {
+            var holder = (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Domain == address && i.Name != name);
+            if (holder is not null)
+            {
+                throw new AppRequestException("domain", CoreText.Format("DomainTaken", address, holder.Name));
+            }
+        }
+
+        var now = time.GetUtcNow();
+        var instance = new AppInstance
+        {
+            Name = name,
+            OrganizationId = org,
+            AppId = record.App,
+            Version = record.Version,
+            Revision = record.Revision,
+            Domain = address,
+            Path = record.Path,
+            State = InstanceState.Restoring,
+            Answers = record.Answers,
+            CreatedAt = removed?.CreatedAt ?? now,
+            UpdatedAt = now,
+        };
+        if (removed is null)
+        {
+            await instances.AddAsync(instance, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await instances.UpdateAsync(instance, ct).ConfigureAwait(false);
+        }
+
+        var package = new AppPackage(record.ManifestYaml, record.Files);
+        await packages.SaveAsync(name, record.Version, package, ct).ConfigureAwait(false);
+
+        // Exactly the backed-up secrets: files restored with the app may hold them (a database
+        // password in a configuration file).
+        foreach (var (key, value) in record.Secrets)
+        {
+            await secrets.SetAsync(name, key, value, ct).ConfigureAwait(false);
+        }
+
+        var manifest = DirectoryAppCatalog.Parse(package, name);
+        var existing = (await engine.Volumes.ListAsync(LabelFilter.Managed.And(HostPanelLabels.Instance, name), ct).ConfigureAwait(false))
+            .Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        return BackupPlanner.Restore(manifest, instance, record, found.Id, recordPath, null, existing);
+    }
+
+    private async Task<(string Organization, ResticRepository Repository, ResticSnapshot Snapshot)> FindSnapshotAsync(string snapshot, string? organizationId, CancellationToken ct)
+    {
+        var missing = new List<string>();
+        foreach (var org in await OrganizationsAsync(organizationId, ct).ConfigureAwait(false))
+        {
+            var repository = await repositories.DescribeAsync(org, ct).ConfigureAwait(false);
+            if (!await ExistsAsync(repository, ct).ConfigureAwait(false))
+            {
+                missing.Add(repository.Location);
+                continue;
+            }
+
+            var matches = (await Call(repository, () => restic.SnapshotsAsync(repository, [BackupTags.Marker, BackupTags.MainPart], ct)).ConfigureAwait(false))
+                .Where(s => s.Id.StartsWith(snapshot, StringComparison.Ordinal)).ToList();
+            if (matches.Count > 1)
+            {
+                throw new AppRequestException("snapshot", CoreText.Format("BackupSnapshotAmbiguous", snapshot));
+            }
+
+            if (matches.Count == 1)
+            {
+                return (org, repository, matches[0]);
+            }
+        }
+
+        // A target that holds no repository is the likelier explanation: say so.
+        throw missing.Count > 0 && (organizationId is not null || missing.Count == 1)
+            ? new AppRequestException("target", CoreText.Format("BackupRepositoryNotFound", string.Join(", ", missing)))
+            : new AppRequestException("snapshot", CoreText.Format("BackupSnapshotUnknown", snapshot));
+    }
+
+    private async Task<bool> ExistsAsync(ResticRepository repository, CancellationToken ct) =>
+        await Call(repository, () => restic.ExistsAsync(repository, ct)).ConfigureAwait(false);
+
+    /// <summary>Runs a restic call; its failure becomes a refusal in plain words.</summary>
+    private static async Task<T> Call<T>(ResticRepository repository, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (ResticException e)
+        {
+            throw new AppRequestException("target", BackupRepositories.Explain(e, repository.Location));
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> OrganizationsAsync(string? organizationId, CancellationToken ct)
+    {
+        if (organizationId is null)
+        {
+            var all = await organizations.ListAsync(ct).ConfigureAwait(false);
+            return all.Count > 0 ? [.. all.Select(o => o.Id)] : [(await organizations.EnsureDefaultAsync(ct).ConfigureAwait(false)).Id];
+        }
+
+        if (await organizations.FindAsync(organizationId, ct).ConfigureAwait(false) is null)
+        {
+            throw new AppRequestException("org", CoreText.Format("UnknownOrganization", organizationId, string.Join(", ", (await organizations.ListAsync(ct).ConfigureAwait(false)).Select(o => o.Id))));
+        }
+
+        return [organizationId];
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> holding the organization's repository lock (one HostPanel
+    /// process at a time uses a repository). Holding it, a restic lock left by a dead process of
+    /// this server is stale for sure and is cleared; a lock of a live process is left alone.
+    /// </summary>
+    private Task<T> WithRepositoryAsync<T>(string organizationId, Func<ResticRepository, Task<T>> body, CancellationToken ct) =>
+        locks.RunAsync(RepositoryLock(organizationId), LockWait.Wait, async () =>
+        {
+            var described = await repositories.DescribeAsync(organizationId, ct).ConfigureAwait(false);
+            var repository = await Call(described, () => repositories.OpenAsync(organizationId, ct)).ConfigureAwait(false);
+            var held = await Call(repository, () => restic.LocksAsync(repository, ct)).ConfigureAwait(false);
+            if (held.Any(l => l.Hostname == Environment.MachineName && !ProcessAlive(l.Pid)))
+            {
+                await Call(repository, async () =>
+                {
+                    await restic.UnlockStaleAsync(repository, ct).ConfigureAwait(false);
+                    return true;
+                }).ConfigureAwait(false);
+            }
+
+            return await body(repository).ConfigureAwait(false);
+        }, ct);
+
+    private static string RepositoryLock(string organizationId) => $"backup-repository.{organizationId}";
+
+    private static bool ProcessAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A local target with almost no free space fails early, before the app is put in maintenance.</summary>
+    private static Task PreflightAsync(ResticRepository repository, CancellationToken ct)
+    {
+        _ = ct;
+        if (repository.Location.StartsWith('/') && Directory.Exists(repository.Location))
+        {
+            var free = new DriveInfo(repository.Location).AvailableFreeSpace;
+            if (free < MinimumFreeBytes)
+            {
+                throw new AppRequestException("target", CoreText.Format("BackupNoSpaceBefore", repository.Location, free / (1024 * 1024)));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// After a backup: the app's backups beyond the retention policy are forgotten with their
+    /// dumps, so are dumps of runs that never got their main snapshot (a killed backup).
+    /// </summary>
+    private async Task<bool> KeepAsync(ResticRepository repository, AppInstance instance, CancellationToken ct)
+    {
+        var all = await restic.SnapshotsAsync(repository, [BackupTags.Marker, BackupTags.Instance(instance.Name)], ct).ConfigureAwait(false);
+        var mains = all.Where(s => s.Tags.Contains(BackupTags.MainPart)).ToList();
+        var keep = Retention.Keep(mains.Select(s => Entry(s, instance.OrganizationId)), Policy);
+        var keptRuns = mains.Where(s => keep.Contains(s.Id)).Select(s => BackupTags.Value(s.Tags, "run")).ToHashSet(StringComparer.Ordinal);
+        var forget = all.Where(s => !keptRuns.Contains(BackupTags.Value(s.Tags, "run"))).Select(s => s.Id).ToList();
+        if (forget.Count > 0)
+        {
+            // Their data is freed by the next maintenance (CheckAsync prunes): a prune on every
+            // backup would make each one as slow as the whole repository.
+            await restic.ForgetAsync(repository, forget, ct).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>How many backups of each app are kept (7 daily, 4 weekly, 6 monthly).</summary>
+    public ResticRetention Policy { get; init; } = new();
+
+    private async Task<T> ExclusiveAsync<T>(string name, Func<Task<T>> body, CancellationToken ct)
+    {
+        if (!AppNamePattern().IsMatch(name))
+        {
+            throw new AppRequestException("name", CoreText.Format("BadInstanceName", name));
+        }
+
+        try
+        {
+            return await locks.RunAsync(name, LockWait.Fail, async () =>
+            {
+                if ((await journal.UnfinishedAsync(ct).ConfigureAwait(false)).Any(o => o.Instance == name))
+                {
+                    throw new AppRequestException("instance", CoreText.Format("InstanceInterrupted", name));
+                }
+
+                return await body().ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+        }
+        catch (InstanceBusyException e) when (e.Instance == name)
+        {
+            throw new AppRequestException("instance", CoreText.Format("InstanceBusy", name));
+        }
+    }
+
+    private static BackupEntry Entry(ResticSnapshot s, string org) => new(
+        s.Id,
+        s.ShortId,
+        s.Time,
+        BackupTags.Value(s.Tags, "org") ?? org,
+        BackupTags.Value(s.Tags, "instance") ?? "?",
+        BackupTags.Value(s.Tags, "app") ?? "?",
+        BackupTags.Value(s.Tags, "version") ?? "?");
+
+    private Operation NewOperation(string instance, string organization, OperationKind kind, string actor, string? from, string? to) => new()
+    {
+        Id = Guid.CreateVersion7(time.GetUtcNow()),
+        Instance = instance,
+        OrganizationId = organization,
+        Kind = kind,
+        Actor = actor,
+        FromVersion = from,
+        ToVersion = to,
+        CreatedAt = time.GetUtcNow(),
+    };
+
+    [GeneratedRegex(AppInstance.NamePattern)]
+    private static partial Regex AppNamePattern();
+
+    [GeneratedRegex("^[0-9a-f]{4,64}$")]
+    private static partial Regex SnapshotPattern();
+}
+
+/// <summary>The backup the lifecycle asks for before an update (none when backups are not set up).</summary>
+public interface IPreUpdateBackup
+{
+    /// <summary>Backs the app up; throws <see cref="AppRequestException"/> with the reason when that fails.</summary>
+    Task BackupBeforeUpdateAsync(AppInstance instance, string actor, CancellationToken ct);
+}
