@@ -59,11 +59,11 @@ public static class BackupPlanner
         {
             steps.AddRange(LifecyclePlanner.Infrastructure(manifest, name, existingVolumes));
             steps.AddRange(LifecyclePlanner.Pulls(manifest));
-            steps.Add(new StageBackupStep(snapshotId, recordPath, null));
+            steps.Add(new StageBackupStep(snapshotId, recordPath, null, [.. record.Volumes.Select(v => v.Path)]));
         }
         else
         {
-            steps.Add(new StageBackupStep(snapshotId, recordPath, previous));
+            steps.Add(new StageBackupStep(snapshotId, recordPath, previous, [.. record.Volumes.Select(v => v.Path)]));
             steps.AddRange(LifecyclePlanner.StopAll(manifest, name));
         }
 

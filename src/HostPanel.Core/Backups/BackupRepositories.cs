@@ -26,16 +26,29 @@ public sealed partial class BackupRepositories(IBackupTargetStore targets, ISecr
 {
     public const string PasswordName = "backup.password";
     private const string PasswordAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _opened = new(StringComparer.Ordinal);
 
     /// <summary>The secret store's owner for an organization's secrets (instance names cannot look like this).</summary>
     public static string SecretOwner(string organizationId) => $"org:{organizationId}";
 
     public string DefaultLocation(string organizationId) => Path.Combine(options.DataDirectory, "backups", organizationId);
 
-    /// <summary>The organization's repository, created on first use; its password generated once.</summary>
+    /// <summary>
+    /// The organization's repository, created on first use; its password generated once. Each
+    /// opening costs restic a key derivation, so a repository found once is not checked again by
+    /// this process (a repository that went away makes the next restic command fail plainly).
+    /// </summary>
     public async Task<ResticRepository> OpenAsync(string organizationId, CancellationToken ct = default)
     {
         var repository = await DescribeAsync(organizationId, ct).ConfigureAwait(false);
+        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(repository.Location + "\n" + repository.Password)));
+        if (_opened.ContainsKey(key) || (repository.Location.StartsWith('/') && File.Exists(Path.Combine(repository.Location, "config"))))
+        {
+            // A local repository is there when its config file is: no restic run needed (a wrong
+            // password still shows at the next restic command).
+            return repository;
+        }
+
         if (!await restic.ExistsAsync(repository, ct).ConfigureAwait(false))
         {
             if (repository.Location.StartsWith('/'))
@@ -46,7 +59,51 @@ public sealed partial class BackupRepositories(IBackupTargetStore targets, ISecr
             await restic.InitAsync(repository, ct).ConfigureAwait(false);
         }
 
+        _opened.TryAdd(key, true);
         return repository;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="call"/>; when restic finds the repository locked, the locks a dead
+    /// process of this server left are cleared (restic's own <c>unlock</c> only removes stale
+    /// ones; callers hold the repository's lock, so no HostPanel process of this server is using
+    /// it) and the call is made once more. A lock of a live process is left alone.
+    /// </summary>
+    public async Task<T> ClearingStaleLocksAsync<T>(ResticRepository repository, Func<Task<T>> call, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (ResticException e) when (e.Failure == ResticFailure.Locked)
+        {
+            var held = await restic.LocksAsync(repository, ct).ConfigureAwait(false);
+            if (!held.Any(l => l.Hostname == Environment.MachineName && !ProcessAlive(l.Pid)))
+            {
+                throw;
+            }
+
+            await restic.UnlockStaleAsync(repository, ct).ConfigureAwait(false);
+            return await call().ConfigureAwait(false);
+        }
+    }
+
+    private static bool ProcessAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The repository as recorded, without touching it.</summary>

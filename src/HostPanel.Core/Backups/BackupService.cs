@@ -51,13 +51,7 @@ public sealed partial class BackupService(
             return await WithRepositoryAsync(instance.OrganizationId, async repository =>
             {
                 await PreflightAsync(repository, ct).ConfigureAwait(false);
-                var finished = await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
-                if (finished.State == OperationState.Succeeded)
-                {
-                    await Call(repository, () => KeepAsync(repository, instance, ct)).ConfigureAwait(false);
-                }
-
-                return finished;
+                return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
         }, ct);
 
@@ -336,20 +330,22 @@ public sealed partial class BackupService(
     }
 
     /// <summary>
-    /// Maintenance of the organization's repository: the data no backup uses any more is pruned,
-    /// then <c>restic check</c> reads one thirtieth of the data chosen by the day of the month
-    /// (every pack read at least once a month by daily checks), or all of it.
+    /// Maintenance of the organization's repository: the retention (7 daily, 4 weekly, 6 monthly
+    /// backups per app), a prune of the data no backup uses any more, then <c>restic check</c>
+    /// reading one thirtieth of the data chosen by the day of the month (every pack read at
+    /// least once a month by daily checks), or all of it.
     /// </summary>
     public async Task<ResticCheckResult> CheckAsync(string organizationId, bool readAll = false, CancellationToken ct = default)
     {
         var org = (await OrganizationsAsync(organizationId, ct).ConfigureAwait(false)).Single();
         var repository = await repositories.DescribeAsync(org, ct).ConfigureAwait(false);
         var subset = readAll ? "1/1" : $"{((time.GetUtcNow().Day - 1) % 30) + 1}/30";
-        return await WithRepositoryAsync(org, _ => Call(repository, async () =>
+        return await WithRepositoryAsync(org, _ => Call(repository, () => repositories.ClearingStaleLocksAsync(repository, async () =>
         {
             string? pruneFailed = null;
             try
             {
+                await ForgetBeyondRetentionAsync(repository, org, ct).ConfigureAwait(false);
                 await restic.PruneAsync(repository, ct).ConfigureAwait(false);
             }
             catch (ResticException e) when (e.Failure is ResticFailure.Damaged or ResticFailure.Other)
@@ -360,7 +356,7 @@ public sealed partial class BackupService(
 
             var check = await restic.CheckAsync(repository, subset, ct).ConfigureAwait(false);
             return pruneFailed is null ? check : new ResticCheckResult(false, $"prune: {pruneFailed}\n{check.Output}");
-        }), ct).ConfigureAwait(false);
+        }, ct)), ct).ConfigureAwait(false);
     }
 
     /// <summary>Sets the organization's backup target (checked and opened first).</summary>
@@ -468,8 +464,10 @@ public sealed partial class BackupService(
             : new AppRequestException("snapshot", CoreText.Format("BackupSnapshotUnknown", snapshot));
     }
 
+    /// <summary>A local repository is there when its config file is (no restic run); others are asked.</summary>
     private async Task<bool> ExistsAsync(ResticRepository repository, CancellationToken ct) =>
-        await Call(repository, () => restic.ExistsAsync(repository, ct)).ConfigureAwait(false);
+        (repository.Location.StartsWith('/') && File.Exists(Path.Combine(repository.Location, "config")))
+        || await Call(repository, () => restic.ExistsAsync(repository, ct)).ConfigureAwait(false);
 
     /// <summary>Runs a restic call; its failure becomes a refusal in plain words.</summary>
     private static async Task<T> Call<T>(ResticRepository repository, Func<Task<T>> call)
@@ -502,45 +500,18 @@ public sealed partial class BackupService(
 
     /// <summary>
     /// Runs <paramref name="body"/> holding the organization's repository lock (one HostPanel
-    /// process at a time uses a repository). Holding it, a restic lock left by a dead process of
-    /// this server is stale for sure and is cleared; a lock of a live process is left alone.
+    /// process at a time uses a repository); restic locks a dead process of this server left are
+    /// cleared when they get in the way (<see cref="BackupRepositories.ClearingStaleLocksAsync"/>).
     /// </summary>
     private Task<T> WithRepositoryAsync<T>(string organizationId, Func<ResticRepository, Task<T>> body, CancellationToken ct) =>
         locks.RunAsync(RepositoryLock(organizationId), LockWait.Wait, async () =>
         {
             var described = await repositories.DescribeAsync(organizationId, ct).ConfigureAwait(false);
             var repository = await Call(described, () => repositories.OpenAsync(organizationId, ct)).ConfigureAwait(false);
-            var held = await Call(repository, () => restic.LocksAsync(repository, ct)).ConfigureAwait(false);
-            if (held.Any(l => l.Hostname == Environment.MachineName && !ProcessAlive(l.Pid)))
-            {
-                await Call(repository, async () =>
-                {
-                    await restic.UnlockStaleAsync(repository, ct).ConfigureAwait(false);
-                    return true;
-                }).ConfigureAwait(false);
-            }
-
             return await body(repository).ConfigureAwait(false);
         }, ct);
 
     private static string RepositoryLock(string organizationId) => $"backup-repository.{organizationId}";
-
-    private static bool ProcessAlive(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>A local target with almost no free space fails early, before the app is put in maintenance.</summary>
     private static Task PreflightAsync(ResticRepository repository, CancellationToken ct)
@@ -559,24 +530,27 @@ public sealed partial class BackupService(
     }
 
     /// <summary>
-    /// After a backup: the app's backups beyond the retention policy are forgotten with their
-    /// dumps, so are dumps of runs that never got their main snapshot (a killed backup).
+    /// The retention, per app: backups beyond the policy are forgotten with their dumps, so are
+    /// the dumps of runs that never got their main snapshot (a killed backup) and a second main
+    /// snapshot of one run (a step run again after a crash). Runs with the maintenance, not
+    /// after each backup: every restic run costs a key derivation.
     /// </summary>
-    private async Task<bool> KeepAsync(ResticRepository repository, AppInstance instance, CancellationToken ct)
+    private async Task ForgetBeyondRetentionAsync(ResticRepository repository, string organizationId, CancellationToken ct)
     {
-        var all = await restic.SnapshotsAsync(repository, [BackupTags.Marker, BackupTags.Instance(instance.Name)], ct).ConfigureAwait(false);
-        var mains = all.Where(s => s.Tags.Contains(BackupTags.MainPart)).ToList();
-        var keep = Retention.Keep(mains.Select(s => Entry(s, instance.OrganizationId)), Policy);
-        var keptRuns = mains.Where(s => keep.Contains(s.Id)).Select(s => BackupTags.Value(s.Tags, "run")).ToHashSet(StringComparer.Ordinal);
-        var forget = all.Where(s => !keptRuns.Contains(BackupTags.Value(s.Tags, "run"))).Select(s => s.Id).ToList();
-        if (forget.Count > 0)
+        var all = await restic.SnapshotsAsync(repository, [BackupTags.Marker], ct).ConfigureAwait(false);
+        var forget = new List<string>();
+        foreach (var app in all.GroupBy(s => BackupTags.Value(s.Tags, "instance") ?? string.Empty, StringComparer.Ordinal))
         {
-            // Their data is freed by the next maintenance (CheckAsync prunes): a prune on every
-            // backup would make each one as slow as the whole repository.
-            await restic.ForgetAsync(repository, forget, ct).ConfigureAwait(false);
+            var mains = app.Where(s => s.Tags.Contains(BackupTags.MainPart))
+                .GroupBy(s => BackupTags.Value(s.Tags, "run"), StringComparer.Ordinal)
+                .Select(run => run.OrderBy(s => s.Time).Last())
+                .ToList();
+            var keep = Retention.Keep(mains.Select(s => Entry(s, organizationId)), Policy);
+            var keptRuns = mains.Where(s => keep.Contains(s.Id)).Select(s => BackupTags.Value(s.Tags, "run")).ToHashSet(StringComparer.Ordinal);
+            forget.AddRange(app.Where(s => !keptRuns.Contains(BackupTags.Value(s.Tags, "run")) || (s.Tags.Contains(BackupTags.MainPart) && !keep.Contains(s.Id))).Select(s => s.Id));
         }
 
-        return true;
+        await restic.ForgetAsync(repository, forget, ct).ConfigureAwait(false);
     }
 
     /// <summary>How many backups of each app are kept (7 daily, 4 weekly, 6 monthly).</summary>

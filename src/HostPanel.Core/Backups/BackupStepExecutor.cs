@@ -55,50 +55,60 @@ public sealed class BackupStepExecutor(
 
         try
         {
-            switch (step)
+            var described = await repositories.DescribeAsync(instance.OrganizationId, ct).ConfigureAwait(false);
+            await repositories.ClearingStaleLocksAsync(described, async () =>
             {
-                case BackupDatabaseStep s:
-                    await BackupDatabaseAsync(operation, instance, s, ct).ConfigureAwait(false);
-                    break;
-                case BackupFilesStep s:
-                    await BackupFilesAsync(operation, instance, s, ct).ConfigureAwait(false);
-                    break;
-                case StageBackupStep s:
-                    await StageAsync(operation, instance, s, ct).ConfigureAwait(false);
-                    break;
-                case PlaceVolumeDataStep s:
-                    await PlaceAsync(operation, instance, s, ct).ConfigureAwait(false);
-                    break;
-                case RestoreDatabaseStep s:
-                    await RestoreDatabaseAsync(operation, instance, s, ct).ConfigureAwait(false);
-                    break;
-                case PutVolumeDataBackStep s:
-                    foreach (var mountpoint in await MountpointsAsync(instance, s.Volumes, required: false, ct).ConfigureAwait(false))
-                    {
-                        await volumeData.PutBackAsync(mountpoint, ct).ConfigureAwait(false);
-                    }
-
-                    await volumeData.DeleteTreeAsync(StagingDirectory(operation), ct).ConfigureAwait(false);
-                    break;
-                case DrillStep s:
-                    // The drill runs operations of its own (restore, removal): the backup service
-                    // is resolved here, as it depends on the runner that calls this executor.
-                    await ((BackupService)services.GetService(typeof(BackupService))!).DrillCopyAsync(operation, instance, s, ct).ConfigureAwait(false);
-                    break;
-                case DropSetAsideDataStep s:
-                    foreach (var mountpoint in await MountpointsAsync(instance, s.Volumes, required: false, ct).ConfigureAwait(false))
-                    {
-                        await volumeData.DropAsideAsync(mountpoint, ct).ConfigureAwait(false);
-                    }
-
-                    await volumeData.DeleteTreeAsync(StagingDirectory(operation), ct).ConfigureAwait(false);
-                    break;
-            }
+                await RunAsync(operation, instance, step, ct).ConfigureAwait(false);
+                return true;
+            }, ct).ConfigureAwait(false);
         }
         catch (ResticException e)
         {
             var repository = await repositories.DescribeAsync(instance.OrganizationId, ct).ConfigureAwait(false);
             throw new OperationFailedException(BackupRepositories.Explain(e, repository.Location), $"restic ({e.Failure}, exit {e.ExitCode}): {e.Message}", e);
+        }
+    }
+
+    private async Task RunAsync(Operation operation, AppInstance instance, PlanStep step, CancellationToken ct)
+    {
+        switch (step)
+        {
+            case BackupDatabaseStep s:
+                await BackupDatabaseAsync(operation, instance, s, ct).ConfigureAwait(false);
+                break;
+            case BackupFilesStep s:
+                await BackupFilesAsync(operation, instance, s, ct).ConfigureAwait(false);
+                break;
+            case StageBackupStep s:
+                await StageAsync(operation, instance, s, ct).ConfigureAwait(false);
+                break;
+            case PlaceVolumeDataStep s:
+                await PlaceAsync(operation, instance, s, ct).ConfigureAwait(false);
+                break;
+            case RestoreDatabaseStep s:
+                await RestoreDatabaseAsync(operation, instance, s, ct).ConfigureAwait(false);
+                break;
+            case PutVolumeDataBackStep s:
+                foreach (var mountpoint in await MountpointsAsync(instance, s.Volumes, required: false, ct).ConfigureAwait(false))
+                {
+                    await volumeData.PutBackAsync(mountpoint, ct).ConfigureAwait(false);
+                }
+
+                await volumeData.DeleteTreeAsync(StagingDirectory(operation), ct).ConfigureAwait(false);
+                break;
+            case DrillStep s:
+                // The drill runs operations of its own (restore, removal): the backup service
+                // is resolved here, as it depends on the runner that calls this executor.
+                await ((BackupService)services.GetService(typeof(BackupService))!).DrillCopyAsync(operation, instance, s, ct).ConfigureAwait(false);
+                break;
+            case DropSetAsideDataStep s:
+                foreach (var mountpoint in await MountpointsAsync(instance, s.Volumes, required: false, ct).ConfigureAwait(false))
+                {
+                    await volumeData.DropAsideAsync(mountpoint, ct).ConfigureAwait(false);
+                }
+
+                await volumeData.DeleteTreeAsync(StagingDirectory(operation), ct).ConfigureAwait(false);
+                break;
         }
     }
 
@@ -122,11 +132,8 @@ public sealed class BackupStepExecutor(
         var manifest = await packages.ManifestAsync(instance.Name, step.Version, ct).ConfigureAwait(false);
         var database = Database(manifest, step.Name);
         var repository = await repositories.OpenAsync(instance.OrganizationId, ct).ConfigureAwait(false);
+        // Run again after a crash, it dumps again: the backup names the newest dump of its run.
         List<string> tags = [.. RunTags(operation, instance, step.Version), BackupTags.DatabasePart, BackupTags.Database(step.Name)];
-        if ((await restic.SnapshotsAsync(repository, tags, ct).ConfigureAwait(false)).Count > 0)
-        {
-            return;
-        }
 
         var (command, environment) = await RenderAsync(manifest, instance, database.Dump, database.Env, ct).ConfigureAwait(false);
         var container = ResourceNames.Container(instance.Name, database.Service);
@@ -156,13 +163,14 @@ public sealed class BackupStepExecutor(
         var repository = await repositories.OpenAsync(instance.OrganizationId, ct).ConfigureAwait(false);
         var runTags = RunTags(operation, instance, step.Version);
         List<string> tags = [.. runTags, BackupTags.MainPart];
-        if ((await restic.SnapshotsAsync(repository, tags, ct).ConfigureAwait(false)).Count > 0)
-        {
-            return;
-        }
 
+        // The database dumps this backup names are found by listing the run's snapshots (only
+        // when there are databases: each restic run costs a key derivation). Run again after a
+        // crash, the step may make a second main snapshot of the run; the maintenance keeps one.
         var manifest = await packages.ManifestAsync(instance.Name, step.Version, ct).ConfigureAwait(false);
-        var dumps = await restic.SnapshotsAsync(repository, [.. runTags, BackupTags.DatabasePart], ct).ConfigureAwait(false);
+        var dumps = manifest.Backup?.Databases is { Count: > 0 }
+            ? [.. (await restic.SnapshotsAsync(repository, runTags, ct).ConfigureAwait(false)).Where(s => s.Tags.Contains(BackupTags.DatabasePart))]
+            : new List<ResticSnapshot>();
         var databases = new List<BackedUpDatabase>();
         foreach (var database in manifest.Backup?.Databases ?? [])
         {
@@ -231,18 +239,16 @@ public sealed class BackupStepExecutor(
             return;
         }
 
+        // The snapshot's whole tree was checked (BackupPaths) when the restore was planned; a
+        // snapshot is addressed by its content and never changes.
         await volumeData.DeleteTreeAsync(staging, ct).ConfigureAwait(false);
         var repository = await repositories.OpenAsync(instance.OrganizationId, ct).ConfigureAwait(false);
-        var record = await ReadRecordAsync(restic, repository, step.SnapshotId, step.RecordPath, ct).ConfigureAwait(false);
-        var nodes = await restic.ListAsync(repository, step.SnapshotId, ct).ConfigureAwait(false);
-        var problem = BackupPaths.FindProblem(nodes, record, step.RecordPath);
-        if (problem is not null)
+        PrivateFiles.CreateDirectory(staging);
+        if (step.Paths.Count > 0)
         {
-            throw new OperationFailedException(CoreText.Format("BackupUnsafePath", problem), $"refused to restore {step.SnapshotId}: {problem}");
+            await restic.RestoreAsync(repository, step.SnapshotId, staging, step.Paths, ct).ConfigureAwait(false);
         }
 
-        PrivateFiles.CreateDirectory(staging);
-        await restic.RestoreAsync(repository, step.SnapshotId, staging, [.. record.Volumes.Select(v => v.Path)], ct).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(staging, StagedMarker), step.SnapshotId, ct).ConfigureAwait(false);
     }
 

@@ -28,7 +28,8 @@ public sealed record BackupFilesStep(IReadOnlyList<string> Volumes, string Versi
 /// <param name="SnapshotId">The backup's main snapshot.</param>
 /// <param name="RecordPath">Where the app's record is in that snapshot.</param>
 /// <param name="Previous">The app's state before the restore (null: the restore brings it back from nothing).</param>
-public sealed record StageBackupStep(string SnapshotId, string RecordPath, Apps.InstanceState? Previous) : PlanStep
+/// <param name="Paths">The volume paths to fetch, checked with the whole tree when the restore was planned (a snapshot never changes).</param>
+public sealed record StageBackupStep(string SnapshotId, string RecordPath, Apps.InstanceState? Previous, IReadOnlyList<string> Paths) : PlanStep
 {
     public override string Describe() => $"fetch backup {SnapshotId[..Math.Min(8, SnapshotId.Length)]} into the staging area";
 }

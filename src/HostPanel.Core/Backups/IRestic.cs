@@ -45,7 +45,10 @@ public sealed record ResticNode(string Path, string Type, string? LinkTarget, lo
 /// <summary>Progress of a running backup, from restic's JSON status lines.</summary>
 public sealed record ResticProgress(double PercentDone, long FilesDone, long TotalFiles, long BytesDone, long TotalBytes);
 
-/// <summary>What a finished backup reported (restic's JSON summary).</summary>
+/// <summary>
+/// What a finished backup reported (restic's JSON summary). <c>SnapshotId</c> may be the short
+/// form of the id (restic 0.14), which restic accepts wherever an id is expected.
+/// </summary>
 public sealed record ResticBackupSummary(
     string SnapshotId,
     long FilesNew,

@@ -471,20 +471,8 @@ public sealed partial class ResticCli(string resticPath = "restic", string? cach
         var summary = parser.Summary
             ?? throw new ResticException(ResticFailure.Other, Scrub($"restic backup ended without a summary: {LastLines(run.Stderr.Text, 10)}", repository), run.ExitCode);
 
-        // restic 0.14's summary names the snapshot by its short id: the full one is looked up.
-        try
-        {
-            var found = await ReadSnapshotsAsync(repository, ["snapshots", "--json", "--no-lock", "--", summary.SnapshotId], "snapshots", ct).ConfigureAwait(false);
-            if (found is [var snapshot])
-            {
-                summary = summary with { SnapshotId = snapshot.Id };
-            }
-        }
-        catch (ResticException)
-        {
-            // The backup itself succeeded; its short id is still a valid snapshot id.
-        }
-
+        // restic 0.14's summary names the snapshot by its short id, which restic accepts
+        // everywhere; looking the full one up would cost another opening of the repository.
         return summary;
     }
 

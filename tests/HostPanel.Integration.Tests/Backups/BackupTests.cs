@@ -168,6 +168,9 @@ public sealed class BackupTests
 
             Assert.True(again.State == OperationState.Succeeded, $"{again.Outcome} / {again.Detail}");
             Assert.Single(await life.Backups.ListAsync("default", name, Ct));
+
+            // The maintenance forgets the dump the killed run left, and the repository is sound.
+            Assert.True((await life.Backups.CheckAsync("default", readAll: true, Ct)).Ok);
             var repository = await life.Get<BackupRepositories>().DescribeAsync("default", Ct);
             var parts = await life.Get<IRestic>().SnapshotsAsync(repository, [BackupTags.Marker, BackupTags.Instance(name)], Ct);
             Assert.Equal(2, parts.Count);
@@ -231,10 +234,12 @@ public sealed class BackupTests
         var next = await life.Backups.BackupAsync(name, "test", Ct);
 
         Assert.True(next.State == OperationState.Succeeded, $"{next.Outcome} / {next.Detail}");
+        Assert.Equal(2, (await life.Backups.ListAsync("default", name, Ct)).Count);
 
-        // Two backups on one day: the retention (7 daily, 4 weekly, 6 monthly) keeps the newer.
-        Assert.NotEqual(first.SnapshotId, Assert.Single(await life.Backups.ListAsync("default", name, Ct)).SnapshotId);
+        // Two backups on one day: the maintenance's retention (7 daily, 4 weekly, 6 monthly)
+        // keeps the newer, and what the failed run wrote is pruned.
         Assert.True((await life.Backups.CheckAsync("default", readAll: true, Ct)).Ok);
+        Assert.NotEqual(first.SnapshotId, Assert.Single(await life.Backups.ListAsync("default", name, Ct)).SnapshotId);
     }
 
     [Fact]
