@@ -274,36 +274,8 @@ public sealed partial class AppService(
             return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
         }, ct);
 
-    /// <summary>
-    /// Runs <paramref name="body"/> holding the app's lock, which makes "is the app free?" and
-    /// "record the new operation" one step, even against another process. An app busy with
-    /// another operation — running, or interrupted and waiting for the reconciler — is refused.
-    /// </summary>
-    private async Task<T> ExclusiveAsync<T>(string name, Func<Task<T>> body, CancellationToken ct)
-    {
-        if (!InstanceNameRegex().IsMatch(name))
-        {
-            throw new AppRequestException("name", CoreText.Format("BadInstanceName", name));
-        }
-
-        try
-        {
-            return await locks.RunAsync(name, LockWait.Fail, async () =>
-            {
-                // Under the lock nobody runs this app's operations: an unfinished one was interrupted.
-                if ((await journal.UnfinishedAsync(ct).ConfigureAwait(false)).Any(o => o.Instance == name))
-                {
-                    throw new AppRequestException("instance", CoreText.Format("InstanceInterrupted", name));
-                }
-
-                return await body().ConfigureAwait(false);
-            }, ct).ConfigureAwait(false);
-        }
-        catch (InstanceBusyException e) when (e.Instance == name)
-        {
-            throw new AppRequestException("instance", CoreText.Format("InstanceBusy", name));
-        }
-    }
+    private Task<T> ExclusiveAsync<T>(string name, Func<Task<T>> body, CancellationToken ct) =>
+        AppGate.RunAsync(locks, journal, name, body, ct);
 
     private Operation NewOperation(AppInstance instance, OperationKind kind, string actor, string? from, string? to) => new()
     {

@@ -556,30 +556,8 @@ public sealed partial class BackupService(
     /// <summary>How many backups of each app are kept (7 daily, 4 weekly, 6 monthly).</summary>
     public ResticRetention Policy { get; init; } = new();
 
-    private async Task<T> ExclusiveAsync<T>(string name, Func<Task<T>> body, CancellationToken ct)
-    {
-        if (!AppNamePattern().IsMatch(name))
-        {
-            throw new AppRequestException("name", CoreText.Format("BadInstanceName", name));
-        }
-
-        try
-        {
-            return await locks.RunAsync(name, LockWait.Fail, async () =>
-            {
-                if ((await journal.UnfinishedAsync(ct).ConfigureAwait(false)).Any(o => o.Instance == name))
-                {
-                    throw new AppRequestException("instance", CoreText.Format("InstanceInterrupted", name));
-                }
-
-                return await body().ConfigureAwait(false);
-            }, ct).ConfigureAwait(false);
-        }
-        catch (InstanceBusyException e) when (e.Instance == name)
-        {
-            throw new AppRequestException("instance", CoreText.Format("InstanceBusy", name));
-        }
-    }
+    private Task<T> ExclusiveAsync<T>(string name, Func<Task<T>> body, CancellationToken ct) =>
+        AppGate.RunAsync(locks, journal, name, body, ct);
 
     private static BackupEntry Entry(ResticSnapshot s, string org) => new(
         s.Id,
