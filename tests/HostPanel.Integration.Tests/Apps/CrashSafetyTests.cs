@@ -1,8 +1,7 @@
-using System.Diagnostics;
 using HostPanel.Core.Apps;
 using HostPanel.Core.Engine;
 using HostPanel.Core.Operations;
-using HostPanel.Integration.Tests.TestWorld;
+using HostPanel.Integration.Tests.Cli;
 
 namespace HostPanel.Integration.Tests.Apps;
 
@@ -118,34 +117,12 @@ public sealed class CrashSafetyTests
     /// first runs its backup, whose steps are not counted). Returns false when the command
     /// finished before reaching it.
     /// </summary>
-    private static async Task<bool> RunAndKillAtAsync(string dataDirectory, int catalog, int step, int count, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "hostpanel.dll"), "--data-dir", dataDirectory, "--catalog", RepositoryPaths.TestCatalog(catalog) }.Concat(args))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["HOSTPANEL_DOCKERENDPOINT"] = World.DockerHost;
-        start.Environment["HOSTPANEL_UTILITYIMAGE"] = World.WebImage;
-        start.Environment["LANG"] = "en_US.UTF-8";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync(Ct);
-        var marker = $"[{step}/{count}]";
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        deadline.CancelAfter(TimeSpan.FromMinutes(4));
-        while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
-        {
-            if (line.StartsWith(marker, StringComparison.Ordinal) && !line.Contains('↩', StringComparison.Ordinal))
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(deadline.Token);
-                return true;
-            }
-        }
-
-        await process.WaitForExitAsync(deadline.Token);
-        _ = await stderr;
-        return false;
-    }
+    private static Task<bool> RunAndKillAtAsync(string dataDirectory, int catalog, int step, int count, params string[] args) =>
+        HostPanelProcess.RunAndKillWhenAsync(
+            dataDirectory,
+            catalog,
+            line => line.StartsWith($"[{step}/{count}]", StringComparison.Ordinal) && !line.Contains('↩', StringComparison.Ordinal),
+            TimeSpan.Zero,
+            Ct,
+            args);
 }

@@ -156,7 +156,7 @@ public sealed class BackupTests
             }
         }
 
-        var killed = await HostPanelProcess.RunAndKillWhenAsync(scratch.DataDirectory, line => line.StartsWith("[2/2]", StringComparison.Ordinal), TimeSpan.FromMilliseconds(700), Ct, "backup", "now", name);
+        var killed = await HostPanelProcess.RunAndKillWhenAsync(scratch.DataDirectory, 1, line => line.StartsWith("[2/2]", StringComparison.Ordinal), TimeSpan.FromMilliseconds(700), Ct, "backup", "now", name);
         Assert.True(killed, "the backup ended before it could be killed");
 
         await using (var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct))

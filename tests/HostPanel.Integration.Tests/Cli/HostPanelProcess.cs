@@ -32,13 +32,13 @@ internal static class HostPanelProcess
     }
 
     /// <summary>
-    /// Runs `hostpanel ARGS` (catalog 1) and kills it and its children with SIGKILL
-    /// <paramref name="delay"/> after it prints a line matching <paramref name="when"/>. False
-    /// when it ended first.
+    /// Runs `hostpanel ARGS` with test catalog <paramref name="catalog"/> and kills it and its
+    /// children with SIGKILL <paramref name="delay"/> after it prints a line matching
+    /// <paramref name="when"/>. False when it ended first.
     /// </summary>
-    public static async Task<bool> RunAndKillWhenAsync(string dataDirectory, Func<string, bool> when, TimeSpan delay, CancellationToken ct, params string[] args)
+    public static async Task<bool> RunAndKillWhenAsync(string dataDirectory, int catalog, Func<string, bool> when, TimeSpan delay, CancellationToken ct, params string[] args)
     {
-        using var process = Process.Start(StartInfo(dataDirectory, 1, args))!;
+        using var process = Process.Start(StartInfo(dataDirectory, catalog, args))!;
         var stderr = process.StandardError.ReadToEndAsync(ct);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(TimeSpan.FromMinutes(4));
@@ -46,7 +46,11 @@ internal static class HostPanelProcess
         {
             if (when(line))
             {
-                await Task.Delay(delay, deadline.Token);
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, deadline.Token);
+                }
+
                 if (process.HasExited)
                 {
                     return false;
