@@ -165,10 +165,7 @@ public sealed partial class AppService(
     {
         var instance = await FindAsync(name, allowRemoved: purge, ct).ConfigureAwait(false);
         var manifest = await ManifestAsync(instance, instance.Version, ct).ConfigureAwait(false);
-        var volumes = purge
-            ? (await engine.Volumes.ListAsync(LabelFilter.Managed.And(HostPanelLabels.Instance, name), ct).ConfigureAwait(false)).Select(v => v.Name).ToList()
-            : [];
-        var plan = LifecyclePlanner.Remove(manifest, instance, purge, volumes);
+        var plan = await AppRemoval.PlanAsync(engine, manifest, instance, purge, ct).ConfigureAwait(false);
         var operation = NewOperation(instance, purge ? OperationKind.Purge : OperationKind.Remove, actor, instance.Version, null);
         await journal.CreateAsync(operation, plan, ct).ConfigureAwait(false);
         return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);

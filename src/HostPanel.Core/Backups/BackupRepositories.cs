@@ -42,10 +42,8 @@ public sealed partial class BackupRepositories(IBackupTargetStore targets, ISecr
     {
         var repository = await DescribeAsync(organizationId, ct).ConfigureAwait(false);
         var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(repository.Location + "\n" + repository.Password)));
-        if (_opened.ContainsKey(key) || (repository.Location.StartsWith('/') && File.Exists(Path.Combine(repository.Location, "config"))))
+        if (_opened.ContainsKey(key) || IsPresentLocally(repository))
         {
-            // A local repository is there when its config file is: no restic run needed (a wrong
-            // password still shows at the next restic command).
             return repository;
         }
 
@@ -104,6 +102,16 @@ public sealed partial class BackupRepositories(IBackupTargetStore targets, ISecr
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// A local repository is there when its config file is: known without a restic run (each
+    /// one derives the key); a wrong password still shows at the next restic command.
+    /// </summary>
+    public static bool IsPresentLocally(ResticRepository repository)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        return repository.Location.StartsWith('/') && File.Exists(Path.Combine(repository.Location, "config"));
     }
 
     /// <summary>The repository as recorded, without touching it.</summary>

@@ -302,9 +302,8 @@ public sealed partial class BackupService(
         }
 
         var manifest = await packages.ManifestAsync(copy, found.Version, ct).ConfigureAwait(false);
-        var volumes = (await engine.Volumes.ListAsync(LabelFilter.Managed.And(HostPanelLabels.Instance, copy), ct).ConfigureAwait(false)).Select(v => v.Name).ToList();
         var operation = NewOperation(copy, found.OrganizationId, OperationKind.Purge, actor, found.Version, null);
-        await journal.CreateAsync(operation, Apps.Planning.LifecyclePlanner.Remove(manifest, found, purge: true, volumes), ct).ConfigureAwait(false);
+        await journal.CreateAsync(operation, await AppRemoval.PlanAsync(engine, manifest, found, purge: true, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         var removed = await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
         if (removed.State != OperationState.Succeeded)
         {
@@ -464,9 +463,8 @@ public sealed partial class BackupService(
             : new AppRequestException("snapshot", CoreText.Format("BackupSnapshotUnknown", snapshot));
     }
 
-    /// <summary>A local repository is there when its config file is (no restic run); others are asked.</summary>
     private async Task<bool> ExistsAsync(ResticRepository repository, CancellationToken ct) =>
-        (repository.Location.StartsWith('/') && File.Exists(Path.Combine(repository.Location, "config")))
+        BackupRepositories.IsPresentLocally(repository)
         || await Call(repository, () => restic.ExistsAsync(repository, ct)).ConfigureAwait(false);
 
     /// <summary>Runs a restic call; its failure becomes a refusal in plain words.</summary>
