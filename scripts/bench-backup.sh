@@ -75,3 +75,24 @@ printf 'data: %d MB in %d files\n' "$MB" "$COUNT"
 printf 'backup:       HostPanel %6.2f s (%5.1f MB/s), restic %6.2f s (%5.1f MB/s), ratio %.2f (goal <= 1.1)\n' "$ours_full" "$(rate "$ours_full")" "$raw_full" "$(rate "$raw_full")" "$(ratio "$ours_full" "$raw_full")"
 printf 'restore:      HostPanel %6.2f s (%5.1f MB/s), restic %6.2f s (%5.1f MB/s), ratio %.2f (goal <= 1.1)\n' "$ours_restore" "$(rate "$ours_restore")" "$raw_restore" "$(rate "$raw_restore")" "$(ratio "$ours_restore" "$raw_restore")"
 printf 'no change:    HostPanel %6.2f s, restic %6.2f s, ratio %.2f\n' "$ours_incr" "$raw_incr" "$(ratio "$ours_incr" "$raw_incr")"
+
+# HostPanel's steps, from its journal (ticks are 100 ns): the last backup with data and the
+# restore, each step's duration; then the operation as a whole and the command outside it.
+apt_install sqlite3
+phases() {
+  local kind=$1 offset=$2 total=$3
+  local op
+  op=$(sqlite3 "$DATA/hostpanel.db" "select Id from Operations where Kind = '$kind' order by CreatedAt desc limit 1 offset $offset")
+  echo "HostPanel $kind steps:"
+  sqlite3 -separator ' ' "$DATA/hostpanel.db" "
+    select json_extract(StepJson, '\$.kind'), round((FinishedAt - StartedAt) / 1e7, 2)
+    from OperationSteps where OperationId = '$op' and Undo = 0 and FinishedAt is not null order by [Index];" \
+    | awk '{printf "  %-22s %6.2fs\n", $1, $2}'
+  local whole
+  whole=$(sqlite3 "$DATA/hostpanel.db" "select (FinishedAt - CreatedAt) / 1e7 from Operations where Id = '$op'")
+  printf '  %-22s %6.2fs\n  %-22s %6.2fs\n' "whole operation" "$whole" "outside it" "$(echo "$total - $whole" | bc -l)"
+}
+cold; t=$(now); hostpanel app list >/dev/null; startup=$(since "$t")
+printf 'HostPanel command start-up and exit (app list): %.2f s\n' "$startup"
+phases Backup 1 "$ours_full"
+phases Restore 0 "$ours_restore"

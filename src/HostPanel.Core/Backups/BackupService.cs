@@ -111,8 +111,8 @@ public sealed partial class BackupService(
             throw new AppRequestException("snapshot", CoreText.Format("BackupSnapshotInvalid", snapshot ?? string.Empty));
         }
 
-        var (org, repository, found) = await FindSnapshotAsync(snapshot, organizationId, ct).ConfigureAwait(false);
-        var nodes = await Call(repository, () => restic.ListAsync(repository, found.Id, ct)).ConfigureAwait(false);
+        var (org, repository, listing) = await FindSnapshotAsync(snapshot, organizationId, ct).ConfigureAwait(false);
+        var (found, nodes) = (listing.Snapshot, listing.Nodes);
         var recordPaths = nodes.Where(n => n.Type == "file" && n.Path.EndsWith("/" + BackupRecord.FileName, StringComparison.Ordinal)).Select(n => n.Path).ToList();
         if (recordPaths.Count != 1)
         {
@@ -432,7 +432,7 @@ public sealed partial class BackupService(
         return BackupPlanner.Restore(manifest, instance, record, found.Id, recordPath, null, existing);
     }
 
-    private async Task<(string Organization, ResticRepository Repository, ResticSnapshot Snapshot)> FindSnapshotAsync(string snapshot, string? organizationId, CancellationToken ct)
+    private async Task<(string Organization, ResticRepository Repository, ResticListing Listing)> FindSnapshotAsync(string snapshot, string? organizationId, CancellationToken ct)
     {
         var missing = new List<string>();
         foreach (var org in await OrganizationsAsync(organizationId, ct).ConfigureAwait(false))
@@ -444,16 +444,25 @@ public sealed partial class BackupService(
                 continue;
             }
 
-            var matches = (await Call(repository, () => restic.SnapshotsAsync(repository, [BackupTags.Marker, BackupTags.MainPart], ct)).ConfigureAwait(false))
-                .Where(s => s.Id.StartsWith(snapshot, StringComparison.Ordinal)).ToList();
-            if (matches.Count > 1)
+            // One restic run finds the snapshot and lists its tree (each run costs a key derivation).
+            ResticListing? listing;
+            try
+            {
+                listing = await restic.FindAsync(repository, snapshot, ct).ConfigureAwait(false);
+            }
+            catch (ResticException e) when (e.Failure == ResticFailure.Ambiguous)
             {
                 throw new AppRequestException("snapshot", CoreText.Format("BackupSnapshotAmbiguous", snapshot));
             }
-
-            if (matches.Count == 1)
+            catch (ResticException e)
             {
-                return (org, repository, matches[0]);
+                throw new AppRequestException("target", BackupRepositories.Explain(e, repository.Location));
+            }
+
+            // A database part, or a snapshot HostPanel did not make, is not a backup to restore.
+            if (listing is { Snapshot.Tags: var tags } && tags.Contains(BackupTags.Marker) && tags.Contains(BackupTags.MainPart))
+            {
+                return (org, repository, listing);
             }
         }
 

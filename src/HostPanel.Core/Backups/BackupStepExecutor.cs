@@ -210,7 +210,15 @@ public sealed class BackupStepExecutor(
         };
 
         // The record holds secrets: readable by the owner only, and only while restic reads it.
-        var recordDirectory = Path.Combine(options.DataDirectory, "backups", "records", operation.Id.ToString("N"));
+        // Its directory is the same at every backup of the app (the app's lock keeps runs apart):
+        // restic takes the last snapshot of the same paths as the parent and reads only the files
+        // that changed since; a new directory per run would make it read every file again.
+        var recordDirectory = Path.Combine(options.DataDirectory, "backups", "records", instance.Name);
+        if (Directory.Exists(recordDirectory))
+        {
+            Directory.Delete(recordDirectory, recursive: true);
+        }
+
         PrivateFiles.CreateDirectory(recordDirectory);
         var recordFile = Path.Combine(recordDirectory, BackupRecord.FileName);
         try

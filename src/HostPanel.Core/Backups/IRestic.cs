@@ -35,6 +35,9 @@ public sealed record ResticSnapshot(
     IReadOnlyList<string> Paths,
     IReadOnlyList<string> Tags);
 
+/// <summary>A snapshot and every entry of its tree.</summary>
+public sealed record ResticListing(ResticSnapshot Snapshot, IReadOnlyList<ResticNode> Nodes);
+
 /// <summary>One entry of a snapshot's tree (<c>restic ls --json</c>).</summary>
 /// <param name="Path">Absolute path inside the snapshot.</param>
 /// <param name="Type">"file", "dir", "symlink", "dev", "chardev", "fifo" or "socket".</param>
@@ -94,6 +97,9 @@ public enum ResticFailure
     /// <summary>The writer feeding a stdin backup failed: no snapshot was saved.</summary>
     SourceFailed,
 
+    /// <summary>More than one snapshot id starts with the prefix given.</summary>
+    Ambiguous,
+
     Other,
 }
 
@@ -138,6 +144,12 @@ public interface IRestic
 
     /// <summary>Every entry of a snapshot's tree.</summary>
     Task<IReadOnlyList<ResticNode>> ListAsync(ResticRepository repository, string snapshotId, CancellationToken ct = default);
+
+    /// <summary>
+    /// The snapshot whose id is or starts with <paramref name="idOrPrefix"/>, with its tree, in
+    /// one run; null when none matches; <see cref="ResticFailure.Ambiguous"/> when several do.
+    /// </summary>
+    Task<ResticListing?> FindAsync(ResticRepository repository, string idOrPrefix, CancellationToken ct = default);
 
     /// <summary>
     /// Restores a snapshot under <paramref name="target"/> (paths keep their snapshot path below

@@ -219,16 +219,47 @@ public sealed partial class ResticCli(string resticPath = "restic", string? cach
     public async Task<IReadOnlyList<ResticNode>> ListAsync(ResticRepository repository, string snapshotId, CancellationToken ct = default)
     {
         ValidateSnapshotId(snapshotId);
+        return (await ListingAsync(repository, snapshotId, ct).ConfigureAwait(false))?.Nodes
+            ?? throw new ResticException(ResticFailure.Other, Scrub($"restic found no snapshot {snapshotId}.", repository), 0);
+    }
+
+    public async Task<ResticListing?> FindAsync(ResticRepository repository, string idOrPrefix, CancellationToken ct = default)
+    {
+        ValidateSnapshotId(idOrPrefix);
+        return await ListingAsync(repository, idOrPrefix, ct).ConfigureAwait(false);
+    }
+
+    // One `ls` run: its first line is the snapshot, then one line per node. restic 0.14 exits 0
+    // when the id matches nothing (it says "Ignoring …" on stderr), and reports an ambiguous
+    // prefix the same way.
+    private async Task<ResticListing?> ListingAsync(ResticRepository repository, string snapshotId, CancellationToken ct)
+    {
+        ResticSnapshot? snapshot = null;
         var nodes = new List<ResticNode>();
         var run = await RunAsync(
             repository,
             ["ls", "--json", "--no-lock", "--", snapshotId],
             PipeTarget.ToDelegate(line =>
             {
-                // First line: the snapshot; then one line per node.
-                if (ParseJsonLine(line) is { } e && Str(e, "struct_type") == "node")
+                if (ParseJsonLine(line) is not { } e)
                 {
-                    nodes.Add(new ResticNode(Str(e, "path") ?? string.Empty, Str(e, "type") ?? string.Empty, null, Long(e, "size")));
+                    return;
+                }
+
+                switch (Str(e, "struct_type"))
+                {
+                    case "snapshot":
+                        snapshot = new ResticSnapshot(
+                            Str(e, "id") ?? string.Empty,
+                            Str(e, "short_id") ?? string.Empty,
+                            Time(e, "time"),
+                            Str(e, "hostname") ?? string.Empty,
+                            Strings(e, "paths"),
+                            Strings(e, "tags"));
+                        break;
+                    case "node":
+                        nodes.Add(new ResticNode(Str(e, "path") ?? string.Empty, Str(e, "type") ?? string.Empty, null, Long(e, "size")));
+                        break;
                 }
             }, Encoding.UTF8),
             ct).ConfigureAwait(false);
@@ -237,14 +268,24 @@ public sealed partial class ResticCli(string resticPath = "restic", string? cach
             throw Failure(repository, "ls", run);
         }
 
+        if (snapshot is null)
+        {
+            if (run.Stderr.Text.Contains("multiple IDs with prefix", StringComparison.Ordinal))
+            {
+                throw new ResticException(ResticFailure.Ambiguous, Scrub($"more than one snapshot id starts with {snapshotId}.", repository), run.ExitCode);
+            }
+
+            return null;
+        }
+
         if (!nodes.Exists(n => n.Type == "symlink"))
         {
-            return nodes;
+            return new ResticListing(snapshot, nodes);
         }
 
         // restic 0.14's `ls --json` leaves out symlink targets; `find --json` has them.
-        var targets = await SymlinkTargetsAsync(repository, snapshotId, ct).ConfigureAwait(false);
-        return [.. nodes.Select(n => n.Type == "symlink" ? n with { LinkTarget = targets.GetValueOrDefault(n.Path) } : n)];
+        var targets = await SymlinkTargetsAsync(repository, snapshot.Id, ct).ConfigureAwait(false);
+        return new ResticListing(snapshot, [.. nodes.Select(n => n.Type == "symlink" ? n with { LinkTarget = targets.GetValueOrDefault(n.Path) } : n)]);
     }
 
     public async Task RestoreAsync(ResticRepository repository, string snapshotId, string target, IReadOnlyList<string>? include = null, CancellationToken ct = default)

@@ -273,6 +273,38 @@ public sealed class ResticCliTests : IDisposable
     }
 
     [Fact]
+    public async Task FindsASnapshotByItsPrefixWithItsTree()
+    {
+        var repo = await NewRepoAsync("repo");
+        var src = MakeTree("src");
+        await _restic.BackupFilesAsync(repo, [src], ["hostpanel", "part=main"], ct: Ct);
+        var snapshot = Assert.Single(await _restic.SnapshotsAsync(repo, ct: Ct));
+
+        var found = await _restic.FindAsync(repo, snapshot.ShortId[..6], Ct);
+
+        Assert.NotNull(found);
+        Assert.Equal((snapshot.Id, snapshot.ShortId, snapshot.Time, snapshot.Hostname), (found.Snapshot.Id, found.Snapshot.ShortId, found.Snapshot.Time, found.Snapshot.Hostname));
+        Assert.Equal(snapshot.Paths, found.Snapshot.Paths);
+        Assert.Equal(new[] { "hostpanel", "part=main" }, found.Snapshot.Tags.Order());
+        Assert.Equal(202, found.Nodes.Count(n => n.Type == "file"));
+        Assert.Equal("a/b/c/deep.txt", Assert.Single(found.Nodes, n => n.Path == $"{src}/link").LinkTarget);
+        var other = snapshot.Id[0] == 'f' ? "0" : "f";
+        Assert.Null(await _restic.FindAsync(repo, other + snapshot.Id[1..8], Ct));
+
+        // Snapshots until two share their first digit (at most 17 are needed): that digit is ambiguous.
+        string? shared = null;
+        for (var i = 0; i < 17 && shared is null; i++)
+        {
+            await StdinBackupAsync(repo, ["db"], i);
+            shared = (await _restic.SnapshotsAsync(repo, ct: Ct)).GroupBy(s => s.Id[..1]).FirstOrDefault(g => g.Count() > 1)?.Key;
+        }
+
+        Assert.NotNull(shared);
+        var ambiguous = await Assert.ThrowsAsync<ResticException>(() => _restic.FindAsync(repo, shared, Ct));
+        Assert.Equal(ResticFailure.Ambiguous, ambiguous.Failure);
+    }
+
+    [Fact]
     public async Task ForgetsSnapshotsByTheirIds()
     {
         var repo = await NewRepoAsync("repo");
