@@ -29,6 +29,7 @@ public static class HostPanelCli
 
         root.Add(Backups.BackupCommands.Build(globals, output, error));
         root.Add(Backups.BackupCommands.RestoreFrom(globals, output, error));
+        root.Add(Domains.DomainCommands.Build(globals, output, error));
 
         var parsed = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };

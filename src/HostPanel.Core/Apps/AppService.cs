@@ -5,6 +5,7 @@ using HostPanel.Core.Catalog.Loading;
 using HostPanel.Core.Catalog.Model;
 using HostPanel.Core.Catalog.Secrets;
 using HostPanel.Core.Catalog.Validation;
+using HostPanel.Core.Domains;
 using HostPanel.Core.Engine;
 using HostPanel.Core.Operations;
 using HostPanel.Core.Organizations;
@@ -304,11 +305,9 @@ public sealed partial class AppService(
             return manifest.Domain.Required ? throw new AppRequestException("domain", CoreText.Get("DomainRequired")) : null;
         }
 
-        var normalized = domain.Trim().TrimEnd('.').ToLowerInvariant();
-        if (normalized.Length > 253 || !DomainRegex().IsMatch(normalized))
-        {
-            throw new AppRequestException("domain", CoreText.Format("BadDomain", domain));
-        }
+        // An app gets a precise name: wildcards are for certificates shared by several names.
+        var normalized = (DomainName.TryParse(domain, allowWildcard: false, out var problem)
+            ?? throw new AppRequestException("domain", problem!)).Ascii;
 
         var holder = (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Domain == normalized && i.Name != name);
         return holder is null ? normalized : throw new AppRequestException("domain", CoreText.Format("DomainTaken", normalized, holder.Name));
@@ -355,7 +354,4 @@ public sealed partial class AppService(
 
     [GeneratedRegex(AppInstance.NamePattern, RegexOptions.CultureInvariant)]
     private static partial Regex InstanceNameRegex();
-
-    [GeneratedRegex(@"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
-    private static partial Regex DomainRegex();
 }

@@ -35,6 +35,15 @@ public sealed class HostPanelOptions
     /// <summary>The day of the weekly restore drills (after that night's backups).</summary>
     public DayOfWeek DrillDay { get; set; } = DayOfWeek.Sunday;
 
+    /// <summary>
+    /// This server's public addresses (IPv4 and/or IPv6, comma-separated), the ones an app's
+    /// domain must point to. Empty: the addresses of the machine's network interfaces.
+    /// </summary>
+    public string? PublicAddresses { get; set; }
+
+    /// <summary>DNS servers to ask (host or host:port, comma-separated); empty: the system's.</summary>
+    public string? DnsServers { get; set; }
+
     public string DatabasePath => Path.Combine(DataDirectory, "hostpanel.db");
 
     public string KeyRingDirectory => Path.Combine(DataDirectory, "keys");

@@ -3,6 +3,8 @@ using HostPanel.Core.Apps.Execution;
 using HostPanel.Core.Backups;
 using HostPanel.Infrastructure.Backups;
 using HostPanel.Core.Configuration;
+using HostPanel.Core.Domains;
+using HostPanel.Infrastructure.Domains;
 using HostPanel.Core.Engine;
 using HostPanel.Core.Operations;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +42,13 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<IStepExecutor>(sp => sp.GetRequiredService<BackupStepExecutor>());
         services.TryAddSingleton<ICompensationPlanner, BackupCompensation>();
         services.TryAddSingleton<OperationRunner>();
+
+        // Domains: names checked against the DNS before a certificate authority is asked.
+        services.TryAddSingleton<IDomainResolver, DnsResolver>();
+        services.TryAddSingleton<IServerAddresses, ServerAddresses>();
+        services.TryAddSingleton<DomainChecker>();
+        services.TryAddSingleton<DomainService>();
+
         services.TryAddSingleton<AppService>();
         services.TryAddSingleton<Reconciler>();
         return services;

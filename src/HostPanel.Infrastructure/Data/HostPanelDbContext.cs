@@ -36,6 +36,12 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
 
     internal DbSet<BackupTargetRow> BackupTargets => Set<BackupTargetRow>();
 
+    internal DbSet<DomainRow> Domains => Set<DomainRow>();
+
+    internal DbSet<CertificateRow> Certificates => Set<CertificateRow>();
+
+    internal DbSet<ChallengeRow> AcmeChallenges => Set<ChallengeRow>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -54,5 +60,8 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
         builder.ApplyConfiguration(new OperationLogLineRowConfiguration());
         builder.ApplyConfiguration(new InstanceSecretRowConfiguration());
         builder.ApplyConfiguration(new BackupTargetRowConfiguration());
+        builder.ApplyConfiguration(new DomainRowConfiguration());
+        builder.ApplyConfiguration(new CertificateRowConfiguration());
+        builder.ApplyConfiguration(new ChallengeRowConfiguration());
     }
 }

@@ -37,6 +37,9 @@ public static class StateServiceCollectionExtensions
         services.TryAddSingleton<IOperationJournal, EfOperationJournal>();
         services.TryAddSingleton<ISecretStore, DataProtectionSecretStore>();
         services.TryAddSingleton<HostPanel.Core.Backups.IBackupTargetStore, EfBackupTargetStore>();
+        services.TryAddSingleton<HostPanel.Core.Domains.IDomainStore, EfDomainStore>();
+        services.TryAddSingleton<HostPanel.Core.Certificates.ICertificateStore, EfCertificateStore>();
+        services.TryAddSingleton<HostPanel.Core.Certificates.IChallengeStore, EfChallengeStore>();
         return services;
     }
 }

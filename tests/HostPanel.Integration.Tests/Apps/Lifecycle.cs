@@ -49,6 +49,8 @@ internal sealed class Lifecycle : IAsyncDisposable
             CatalogDirectory = RepositoryPaths.TestCatalog(catalog),
             DockerEndpoint = World.DockerHost,
             UtilityImage = World.WebImage,
+            DnsServers = World.Dns,
+            PublicAddresses = "127.0.0.1",
         };
         var services = new ServiceCollection();
         services.AddLogging();
@@ -59,6 +61,8 @@ internal sealed class Lifecycle : IAsyncDisposable
             o.CatalogDirectory = options.CatalogDirectory;
             o.DockerEndpoint = options.DockerEndpoint;
             o.UtilityImage = options.UtilityImage;
+            o.DnsServers = options.DnsServers;
+            o.PublicAddresses = options.PublicAddresses;
         });
         services.AddDockerEngine();
         services.AddHostPanelState(options);

@@ -77,6 +77,8 @@ internal static class HostPanelProcess
 
         start.Environment["HOSTPANEL_DOCKERENDPOINT"] = World.DockerHost;
         start.Environment["HOSTPANEL_UTILITYIMAGE"] = World.WebImage;
+        start.Environment["HOSTPANEL_DNSSERVERS"] = World.Dns;
+        start.Environment["HOSTPANEL_PUBLICADDRESSES"] = "127.0.0.1";
         start.Environment["LANG"] = "en_US.UTF-8";
         return start;
     }

@@ -24,6 +24,12 @@ public static class World
     public static string AcmeTlsCa => Require("HOSTPANEL_TEST_ACME_TLS_CA");
     public static string IssuerRoot => Require("HOSTPANEL_TEST_ISSUER_ROOT");
     public static string CaddyAdmin => Require("HOSTPANEL_TEST_CADDY_ADMIN");
+
+    /// <summary>pebble-challtestsrv's DNS server (host:port): every name resolves to 127.0.0.1 unless told otherwise.</summary>
+    public static string Dns => Require("HOSTPANEL_TEST_DNS");
+
+    /// <summary>pebble-challtestsrv's management API (add-a, clear-a, set-txt…).</summary>
+    public static string DnsManagement => Require("HOSTPANEL_TEST_DNS_MANAGEMENT");
     public static string SftpHost => Require("HOSTPANEL_TEST_SFTP_HOST");
     public static int SftpPort => int.Parse(Require("HOSTPANEL_TEST_SFTP_PORT"), System.Globalization.CultureInfo.InvariantCulture);
     public static string SftpUser => Require("HOSTPANEL_TEST_SFTP_USER");

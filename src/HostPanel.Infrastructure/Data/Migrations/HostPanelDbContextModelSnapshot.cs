@@ -222,6 +222,119 @@ namespace HostPanel.Infrastructure.Data.Migrations
                     b.ToTable("BackupTargets", (string)null);
                 });
 
+            modelBuilder.Entity("HostPanel.Infrastructure.State.CertificateRow", b =>
+                {
+                    b.Property<string>("Domain")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChainFile")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Issuer")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyFile")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastAttempt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextAttempt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NextRenewal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NotAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NotBefore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Serial")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ServedCheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ServedSerial")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("WarnedDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Domain");
+
+                    b.ToTable("Certificates", (string)null);
+                });
+
+            modelBuilder.Entity("HostPanel.Infrastructure.State.ChallengeRow", b =>
+                {
+                    b.Property<string>("Token")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyAuthorization")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Token");
+
+                    b.ToTable("AcmeChallenges", (string)null);
+                });
+
+            modelBuilder.Entity("HostPanel.Infrastructure.State.DomainRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Challenge")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Instance")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("Domains", (string)null);
+                });
+
             modelBuilder.Entity("HostPanel.Infrastructure.State.OperationLogLineRow", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,98 @@
+using HostPanel.Core.Apps;
+using HostPanel.Core.Organizations;
+using HostPanel.Core.Resources;
+
+namespace HostPanel.Core.Domains;
+
+/// <summary>
+/// The domains of organizations: added once checked, owned by one organization only (another
+/// organization can neither use nor learn about it), attached to the app served there.
+/// </summary>
+public sealed class DomainService(IDomainStore domains, IOrganizationStore organizations, DomainChecker checker, TimeProvider time)
+{
+    /// <summary>
+    /// Adds <paramref name="text"/> to organization <paramref name="organizationId"/> (the default
+    /// one when null). Adding a name the organization already has changes nothing.
+    /// </summary>
+    public async Task<DomainRecord> AddAsync(string? text, string? organizationId, ChallengeKind challenge = ChallengeKind.Http01, CancellationToken ct = default)
+    {
+        var name = Parse(text, challenge);
+        var org = await OrganizationAsync(organizationId, ct).ConfigureAwait(false);
+        var existing = await domains.FindAsync(name.Ascii, ct).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            return existing.OrganizationId == org
+                ? existing
+                : throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", name.Unicode));
+        }
+
+        var record = new DomainRecord(name.Ascii, org, null, challenge, time.GetUtcNow());
+        await domains.SaveAsync(record, ct).ConfigureAwait(false);
+        return record;
+    }
+
+    /// <summary>The domains of one organization, or of all.</summary>
+    public Task<IReadOnlyList<DomainRecord>> ListAsync(string? organizationId, CancellationToken ct = default) =>
+        domains.ListAsync(organizationId, ct);
+
+    /// <summary>Where <paramref name="text"/> points, compared with this server, in plain words.</summary>
+    public Task<DomainCheckResult> CheckAsync(string? text, CancellationToken ct = default) =>
+        checker.CheckAsync(Parse(text, ChallengeKind.Dns01), ct);
+
+    /// <summary>
+    /// Gives domain <paramref name="name"/> (ASCII, already validated) to app
+    /// <paramref name="instance"/> of <paramref name="organizationId"/>: added to the organization
+    /// when new; refused when another organization owns it or another app serves it.
+    /// </summary>
+    public async Task AttachAsync(string name, string instance, string organizationId, CancellationToken ct = default)
+    {
+        var existing = await domains.FindAsync(name, ct).ConfigureAwait(false);
+        if (existing is not null && existing.OrganizationId != organizationId)
+        {
+            throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", name));
+        }
+
+        if (existing?.Instance is { } other && other != instance)
+        {
+            throw new AppRequestException("domain", CoreText.Format("DomainTaken", name, other));
+        }
+
+        await domains.SaveAsync(existing is null
+            ? new DomainRecord(name, organizationId, instance, ChallengeKind.Http01, time.GetUtcNow())
+            : existing with { Instance = instance }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Refuses, before anything is done, a domain that another organization owns.</summary>
+    public async Task EnsureUsableAsync(string name, string organizationId, CancellationToken ct = default)
+    {
+        if (await domains.FindAsync(name, ct).ConfigureAwait(false) is { } existing && existing.OrganizationId != organizationId)
+        {
+            throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", name));
+        }
+    }
+
+    /// <summary>The app at <paramref name="name"/> is gone: the domain stays with its organization, free.</summary>
+    public async Task DetachAsync(string name, string instance, CancellationToken ct = default)
+    {
+        if (await domains.FindAsync(name, ct).ConfigureAwait(false) is { } existing && existing.Instance == instance)
+        {
+            await domains.SaveAsync(existing with { Instance = null }, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static DomainName Parse(string? text, ChallengeKind challenge) =>
+        DomainName.TryParse(text, allowWildcard: challenge == ChallengeKind.Dns01, out var problem)
+            ?? throw new AppRequestException("domain", problem!);
+
+    private async Task<string> OrganizationAsync(string? id, CancellationToken ct)
+    {
+        if (id is null)
+        {
+            return (await organizations.EnsureDefaultAsync(ct).ConfigureAwait(false)).Id;
+        }
+
+        return await organizations.FindAsync(id, ct).ConfigureAwait(false) is { } found
+            ? found.Id
+            : throw new AppRequestException("org", CoreText.Format("UnknownOrganization", id, string.Join(", ", (await organizations.ListAsync(ct).ConfigureAwait(false)).Select(o => o.Id))));
+    }
+}
