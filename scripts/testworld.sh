@@ -272,7 +272,9 @@ up_pebble() {
   }
 }
 EOF
-    start_piece pebble env PEBBLE_VA_NOSLEEP=1 \
+    # Every order is validated afresh (no reused authorizations), so that a test that breaks a
+    # domain's validation sees it fail; Pebble's default rejection of some nonces stays on.
+    start_piece pebble env PEBBLE_VA_NOSLEEP=1 PEBBLE_AUTHZREUSE=0 \
         pebble -config "$PEBBLE_DIR/config.json" -dnsserver 127.0.0.1:8053
     wait_for "Pebble's ACME directory on https://127.0.0.1:14000/dir" pebble 30 check_pebble
 }

@@ -30,6 +30,8 @@ public static class HostPanelCli
         root.Add(Backups.BackupCommands.Build(globals, output, error));
         root.Add(Backups.BackupCommands.RestoreFrom(globals, output, error));
         root.Add(Domains.DomainCommands.Build(globals, output, error));
+        root.Add(Certificates.CertificateCommands.Build(globals, output, error));
+        root.Add(Certificates.CertificateCommands.Proxy(globals, output, error));
 
         var parsed = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };

@@ -41,7 +41,8 @@ public sealed partial class AppService(
     OperationRunner runner,
     InstanceLocks locks,
     TimeProvider time,
-    Backups.IPreUpdateBackup? preUpdateBackup = null)
+    Backups.IPreUpdateBackup? preUpdateBackup = null,
+    IDomainStore? domains = null)
 {
     /// <summary>Validates, records and runs an install; returns the finished operation.</summary>
     public Task<Operation> InstallAsync(InstallRequest request, CancellationToken ct = default)
@@ -92,7 +93,7 @@ public sealed partial class AppService(
             throw new AppRequestException("name", CoreText.Format("InstanceNameTakenOtherApp", name, previous.AppId));
         }
 
-        var domain = await ValidateDomainAsync(manifest, request.Domain, name, ct).ConfigureAwait(false);
+        var domain = await ValidateDomainAsync(manifest, request.Domain, name, organization.Id, ct).ConfigureAwait(false);
         var (answers, secretAnswers) = ValidateAnswers(manifest, request.Answers);
         if (manifest.EffectiveKind == AppKind.HostStack && !request.ConfirmHostStack)
         {
@@ -298,7 +299,7 @@ public sealed partial class AppService(
             ?? throw new AppRequestException("org", CoreText.Format("UnknownOrganization", id, string.Join(", ", (await organizations.ListAsync(ct).ConfigureAwait(false)).Select(o => o.Id))));
     }
 
-    private async Task<string?> ValidateDomainAsync(AppManifest manifest, string? domain, string name, CancellationToken ct)
+    private async Task<string?> ValidateDomainAsync(AppManifest manifest, string? domain, string name, string organizationId, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(domain))
         {
@@ -309,8 +310,19 @@ public sealed partial class AppService(
         var normalized = (DomainName.TryParse(domain, allowWildcard: false, out var problem)
             ?? throw new AppRequestException("domain", problem!)).Ascii;
 
+        // A domain another organization owns is refused without saying whose it is.
+        if (domains is not null && await domains.FindAsync(normalized, ct).ConfigureAwait(false) is { } owned && owned.OrganizationId != organizationId)
+        {
+            throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", normalized));
+        }
+
         var holder = (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Domain == normalized && i.Name != name);
-        return holder is null ? normalized : throw new AppRequestException("domain", CoreText.Format("DomainTaken", normalized, holder.Name));
+        return holder switch
+        {
+            null => normalized,
+            _ when holder.OrganizationId != organizationId => throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", normalized)),
+            _ => throw new AppRequestException("domain", CoreText.Format("DomainTaken", normalized, holder.Name)),
+        };
     }
 
     private static (Dictionary<string, string> Plain, Dictionary<string, string> Secret) ValidateAnswers(AppManifest manifest, IReadOnlyDictionary<string, string> given)

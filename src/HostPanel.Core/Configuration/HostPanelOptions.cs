@@ -44,6 +44,32 @@ public sealed class HostPanelOptions
     /// <summary>DNS servers to ask (host or host:port, comma-separated); empty: the system's.</summary>
     public string? DnsServers { get; set; }
 
+    /// <summary>Let's Encrypt's production directory.</summary>
+    public const string LetsEncrypt = "https://acme-v02.api.letsencrypt.org/directory";
+
+    /// <summary>Let's Encrypt's staging directory (for trials: its certificates are not trusted by browsers).</summary>
+    public const string LetsEncryptStaging = "https://acme-staging-v02.api.letsencrypt.org/directory";
+
+    /// <summary>The ACME directory certificates are asked from.</summary>
+    public string AcmeDirectory { get; set; } = LetsEncrypt;
+
+    /// <summary>The e-mail address given to the certificate authority (optional).</summary>
+    public string? AcmeContactEmail { get; set; }
+
+    /// <summary>
+    /// A PEM file of the only roots trusted for the ACME server's own HTTPS (a private CA, such as
+    /// a test one); empty: the system's trust store.
+    /// </summary>
+    public string? AcmeTrustedRoots { get; set; }
+
+    /// <summary>The edge proxy's (Caddy's) admin API socket; empty: no proxy is driven.</summary>
+    public string? ProxyAdminSocket { get; set; }
+
+    /// <summary>The ports the proxy serves HTTP and HTTPS on.</summary>
+    public int HttpPort { get; set; } = 80;
+
+    public int HttpsPort { get; set; } = 443;
+
     public string DatabasePath => Path.Combine(DataDirectory, "hostpanel.db");
 
     public string KeyRingDirectory => Path.Combine(DataDirectory, "keys");

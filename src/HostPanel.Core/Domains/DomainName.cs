@@ -37,6 +37,13 @@ public sealed record DomainName
     public override string ToString() => Ascii;
 
     /// <summary>
+    /// A name under the reserved top-level domain <c>.invalid</c> (RFC 2606): never served by the
+    /// proxy nor given a certificate (the throw-away copies of restore drills use one).
+    /// </summary>
+    public static bool IsReserved(string asciiName) =>
+        asciiName is not null && asciiName.EndsWith(".invalid", StringComparison.Ordinal);
+
+    /// <summary>
     /// Reads a name typed by a person. Returns the name, or null with <paramref name="problem"/>
     /// saying in plain words (French or English) what is wrong and how to write it.
     /// </summary>

@@ -36,14 +36,30 @@ public sealed class OperationRunner(
     ICompensationPlanner compensation,
     InstanceLocks locks,
     OperationEvents events,
-    TimeProvider time)
+    TimeProvider time,
+    IEnumerable<IOperationObserver>? observers = null)
 {
     /// <summary>Runs (or resumes) the operation to its end and returns it as the journal then holds it.</summary>
     public async Task<Operation> RunAsync(Guid id, CancellationToken ct = default)
     {
         var operation = await journal.FindAsync(id, ct).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"No operation {id} in the journal.");
-        return await locks.RunAsync(operation.Instance, LockWait.Wait, () => RunHeldAsync(id, ct), ct).ConfigureAwait(false);
+        var finished = await locks.RunAsync(operation.Instance, LockWait.Wait, () => RunHeldAsync(id, ct), ct).ConfigureAwait(false);
+        foreach (var observer in observers ?? [])
+        {
+            // What follows an operation (the proxy's routes, a certificate) never changes its
+            // outcome: a failure there is written in the operation's log for people to see.
+            try
+            {
+                await observer.FinishedAsync(finished, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await LogAsync(finished.Id, "warning", e.Message, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        return finished;
     }
 
     private async Task<Operation> RunHeldAsync(Guid id, CancellationToken ct)

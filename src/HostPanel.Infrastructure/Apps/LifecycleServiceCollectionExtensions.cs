@@ -3,8 +3,12 @@ using HostPanel.Core.Apps.Execution;
 using HostPanel.Core.Backups;
 using HostPanel.Infrastructure.Backups;
 using HostPanel.Core.Configuration;
+using HostPanel.Core.Certificates;
 using HostPanel.Core.Domains;
+using HostPanel.Core.Edge;
+using HostPanel.Infrastructure.Certificates;
 using HostPanel.Infrastructure.Domains;
+using HostPanel.Infrastructure.Edge;
 using HostPanel.Core.Engine;
 using HostPanel.Core.Operations;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,6 +52,44 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<IServerAddresses, ServerAddresses>();
         services.TryAddSingleton<DomainChecker>();
         services.TryAddSingleton<DomainService>();
+
+        // The edge proxy (Caddy, through its admin API) and certificates (ACME), when configured.
+        if (!string.IsNullOrWhiteSpace(options.ProxyAdminSocket))
+        {
+            services.TryAddSingleton<IEdgeProxy>(new CaddyEdgeProxy(new CaddyEdgeProxyOptions
+            {
+                Caddy = new CaddyOptions
+                {
+                    AdminListen = "unix/" + options.ProxyAdminSocket,
+                    HttpPort = options.HttpPort,
+                    HttpsPort = options.HttpsPort,
+                    StorageDirectory = Path.Combine(options.DataDirectory, "caddy", "storage"),
+                },
+                LastConfigurationFile = Path.Combine(options.DataDirectory, "caddy", "caddy.json"),
+            }));
+        }
+
+        services.TryAddSingleton(sp => new EdgeSync(
+            sp.GetRequiredService<IInstanceStore>(),
+            sp.GetRequiredService<IPackageArchive>(),
+            sp.GetRequiredService<IContainerEngine>(),
+            sp.GetRequiredService<ICertificateStore>(),
+            sp.GetRequiredService<IChallengeStore>(),
+            sp.GetRequiredService<InstanceLocks>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IEdgeProxy>()));
+        services.TryAddSingleton<ICertificateAuthority, AcmeCertificateAuthority>();
+        services.TryAddSingleton(sp => new CertificateService(
+            sp.GetRequiredService<ICertificateStore>(),
+            sp.GetRequiredService<IDomainStore>(),
+            sp.GetRequiredService<DomainChecker>(),
+            sp.GetRequiredService<ICertificateAuthority>(),
+            sp.GetRequiredService<IChallengeStore>(),
+            sp.GetRequiredService<EdgeSync>(),
+            options,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IEdgeProxy>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationObserver, EdgeObserver>());
 
         services.TryAddSingleton<AppService>();
         services.TryAddSingleton<Reconciler>();

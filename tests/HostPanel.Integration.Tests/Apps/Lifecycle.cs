@@ -41,7 +41,14 @@ internal sealed class Lifecycle : IAsyncDisposable
         where T : notnull => _services.GetRequiredService<T>();
     public HostPanel.Core.Organizations.IOrganizationStore Organizations => _services.GetRequiredService<HostPanel.Core.Organizations.IOrganizationStore>();
 
-    public static async Task<Lifecycle> StartAsync(string dataDirectory, int catalog, CancellationToken ct)
+    public static Task<Lifecycle> StartAsync(string dataDirectory, int catalog, CancellationToken ct) =>
+        StartAsync(dataDirectory, catalog, ct, null, null);
+
+    /// <summary>
+    /// With settings changed by <paramref name="configure"/> (the proxy and the CA of the world)
+    /// and services replaced by <paramref name="replace"/> (a clock), registered first.
+    /// </summary>
+    public static async Task<Lifecycle> StartAsync(string dataDirectory, int catalog, CancellationToken ct, Action<HostPanelOptions>? configure, Action<IServiceCollection>? replace)
     {
         var options = new HostPanelOptions
         {
@@ -52,7 +59,9 @@ internal sealed class Lifecycle : IAsyncDisposable
             DnsServers = World.Dns,
             PublicAddresses = "127.0.0.1",
         };
+        configure?.Invoke(options);
         var services = new ServiceCollection();
+        replace?.Invoke(services);
         services.AddLogging();
         services.AddSingleton(options);
         services.AddOptions<HostPanelOptions>().Configure(o =>

@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Text.Json;
+using HostPanel.Cli.Apps;
+using HostPanel.Core.Apps;
+using HostPanel.Core.Certificates;
+using HostPanel.Core.Domains;
+using HostPanel.Core.Edge;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HostPanel.Cli.Certificates;
+
+/// <summary>`hostpanel cert list|renew` and `hostpanel proxy show`.</summary>
+internal static class CertificateCommands
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Build(GlobalOptions globals, TextWriter output, TextWriter error)
+    {
+        var cert = new Command("cert", CliText.Get("CertDescription"));
+        cert.Add(List(globals, output, error));
+        cert.Add(Renew(globals, output, error));
+        return cert;
+    }
+
+    public static Command Proxy(GlobalOptions globals, TextWriter output, TextWriter error)
+    {
+        var show = new Command("show", CliText.Get("ProxyShowDescription"));
+        show.SetAction((parsed, ct) => RefusalsAsync(error, async () =>
+        {
+            await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
+            var options = services.GetRequiredService<HostPanel.Core.Configuration.HostPanelOptions>();
+            var configuration = await services.GetRequiredService<EdgeSync>().BuildAsync(ct).ConfigureAwait(false);
+            var rendered = CaddyConfigRenderer.Render(configuration, new CaddyOptions
+            {
+                AdminListen = "unix/" + (options.ProxyAdminSocket ?? "/run/hostpanel/caddy-admin.sock"),
+                HttpPort = options.HttpPort,
+                HttpsPort = options.HttpsPort,
+                StorageDirectory = Path.Combine(options.DataDirectory, "caddy", "storage"),
+            });
+            await output.WriteLineAsync(CaddyConfigRedactor.Redact(rendered)).ConfigureAwait(false);
+            return 0;
+        }));
+        var proxy = new Command("proxy", CliText.Get("ProxyDescription")) { show };
+        return proxy;
+    }
+
+    private static Command List(GlobalOptions globals, TextWriter output, TextWriter error)
+    {
+        var json = new Option<bool>("--json") { Description = CliText.Get("JsonOption") };
+        var command = new Command("list", CliText.Get("CertListDescription")) { json };
+        command.SetAction((parsed, ct) => RefusalsAsync(error, async () =>
+        {
+            await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
+            var records = await services.GetRequiredService<CertificateService>().ListAsync(ct).ConfigureAwait(false);
+            if (parsed.GetValue(json))
+            {
+                var rows = records.Select(r => new
+                {
+                    domain = r.Domain,
+                    issuer = r.Issuer,
+                    notAfter = r.NotAfter,
+                    nextRenewal = r.NextRenewal,
+                    lastError = r.LastError,
+                    serial = r.Serial,
+                    servedSerial = r.ServedSerial,
+                    nextAttempt = r.NextAttempt,
+                    warnedDays = r.WarnedDays,
+                });
+                await output.WriteLineAsync(JsonSerializer.Serialize(rows, Json)).ConfigureAwait(false);
+                return 0;
+            }
+
+            foreach (var r in records)
+            {
+                var state = r.LastError ?? (r.NotAfter is { } until ? CliText.Format("CertValidUntil", until.ToLocalTime().ToString("g", System.Globalization.CultureInfo.CurrentCulture)) : "-");
+                await output.WriteLineAsync($"{Shown(r.Domain),-40} {state}").ConfigureAwait(false);
+            }
+
+            if (records.Count == 0)
+            {
+                await output.WriteLineAsync(CliText.Get("CertNone")).ConfigureAwait(false);
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Renew(GlobalOptions globals, TextWriter output, TextWriter error)
+    {
+        var name = new Argument<string>("DOMAIN") { Description = CliText.Get("DomainArgument") };
+        var command = new Command("renew", CliText.Get("CertRenewDescription")) { name };
+        command.SetAction((parsed, ct) => RefusalsAsync(error, async () =>
+        {
+            await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
+            var domain = DomainName.TryParse(parsed.GetValue(name), allowWildcard: true, out var problem)
+                ?? throw new AppRequestException("domain", problem!);
+            if (await services.GetRequiredService<IDomainStore>().FindAsync(domain.Ascii, ct).ConfigureAwait(false) is not { Instance: not null })
+            {
+                throw new AppRequestException("domain", CliText.Format("CertNoApp", domain.Unicode));
+            }
+
+            var record = await services.GetRequiredService<CertificateService>().EnsureAsync(domain.Ascii, force: true, ct).ConfigureAwait(false);
+            if (record.LastError is { } failure)
+            {
+                await error.WriteLineAsync(failure).ConfigureAwait(false);
+                return AppCommands.ExitFailed;
+            }
+
+            await output.WriteLineAsync(CliText.Format("CertRenewed", domain.Unicode, record.Serial, record.NotAfter?.ToLocalTime().ToString("g", System.Globalization.CultureInfo.CurrentCulture))).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static string Shown(string ascii) => DomainName.TryParse(ascii, allowWildcard: true, out _)?.Unicode ?? ascii;
+
+    private static async Task<int> RefusalsAsync(TextWriter error, Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (AppRequestException e)
+        {
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return AppCommands.ExitRefused;
+        }
+        catch (EdgeProxyException e)
+        {
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return AppCommands.ExitFailed;
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Http.Json;
+using HostPanel.Core.Apps;
+using HostPanel.Core.Certificates;
+using HostPanel.Core.Edge;
+using HostPanel.Core.Operations;
+using HostPanel.Integration.Tests.Apps;
+using HostPanel.Integration.Tests.TestWorld;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HostPanel.Integration.Tests.Certificates;
+
+/// <summary>
+/// Certificates from the world's Pebble, validated over HTTP-01 through the world's Caddy, which
+/// HostPanel configures; apps reached over HTTPS through it.
+/// </summary>
+[Collection(WorldEdgeCollection.Name)]
+public sealed class CertificateTests : IAsyncDisposable
+{
+    private readonly Scratch _scratch = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask DisposeAsync() => _scratch.DisposeAsync();
+
+    private static async Task<string> InstallAsync(Lifecycle life, string name, string domain)
+    {
+        var install = await life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = name, Domain = domain }, Ct);
+        Assert.True(install.State == OperationState.Succeeded, $"{install.State}: {install.Outcome} {install.Detail}");
+        return domain;
+    }
+
+    [Fact]
+    public async Task AnInstalledAppIsServedOverHttpsWithAPebbleCertificateAndLeavesNothingWhenRemoved()
+    {
+        await using var life = await WorldEdge.StartAsync(_scratch.DataDirectory, Ct);
+        var name = _scratch.Name("cert");
+        var domain = await InstallAsync(life, name, $"{name}.example.org");
+
+        var record = await life.Get<ICertificateStore>().FindAsync(domain, Ct);
+        Assert.NotNull(record);
+        Assert.Null(record.LastError);
+        Assert.Contains("Pebble", record.Issuer, StringComparison.Ordinal);
+        Assert.Equal(record.Serial, record.ServedSerial);
+        Assert.Equal(record.Serial, await WorldEdge.ServedSerialAsync(domain, Ct));
+
+        // As a person would check it, with curl and openssl inside the world.
+        var curl = await WorldEdge.RunAsync("curl", Ct, "-sS", "--max-time", "20", "--cacert", World.IssuerRoot, "--resolve", $"{domain}:443:127.0.0.1", $"https://{domain}/");
+        Assert.True(curl.Code == 0, curl.Stderr);
+        Assert.Contains("HostPanel test web", curl.Stdout, StringComparison.Ordinal);
+        var openssl = await WorldEdge.RunAsync("openssl", Ct, "s_client", "-connect", "127.0.0.1:443", "-servername", domain, "-showcerts");
+        Assert.Matches(@"issuer=.*Pebble", openssl.Stdout);
+        var redirect = await WorldEdge.RunAsync("curl", Ct, "-sS", "--max-time", "20", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "--resolve", $"{domain}:80:127.0.0.1", $"http://{domain}/read?x=1");
+        Assert.Equal($"308 https://{domain}/read?x=1", redirect.Stdout);
+
+        // HSTS on the HTTPS answers.
+        using var https = WorldEdge.Https();
+        using var page = await https.GetAsync($"https://{domain}/", Ct);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.StartsWith("max-age=", page.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
+
+        var remove = await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct);
+        Assert.Equal(OperationState.Succeeded, remove.State);
+        var running = await life.Get<IEdgeProxy>().ReadRunningConfigurationAsync(Ct);
+        Assert.DoesNotContain(domain, running, StringComparison.Ordinal);
+        Assert.Null(await life.Get<ICertificateStore>().FindAsync(domain, Ct));
+        Assert.False(Directory.Exists(Path.Combine(life.Get<CertificateService>().Directory, domain)), "the certificate's files are deleted");
+        var gone = await WorldEdge.RunAsync("curl", Ct, "-sS", "-k", "--max-time", "10", "--resolve", $"{domain}:443:127.0.0.1", $"https://{domain}/");
+        Assert.NotEqual(0, gone.Code);
+    }
+
+    [Fact]
+    public async Task RenewalHappensAtItsTimeAndAReloadDropsNoRequest()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var life = await WorldEdge.StartAsync(_scratch.DataDirectory, Ct, clock);
+        var name = _scratch.Name("renew");
+        var domain = await InstallAsync(life, name, $"{name}.example.org");
+        var certificates = life.Get<CertificateService>();
+        var first = (await life.Get<ICertificateStore>().FindAsync(domain, Ct))!;
+        Assert.NotNull(first.Serial);
+
+        // Pebble has no renewal information: two thirds of the lifetime.
+        var lifetime = first.NotAfter!.Value - first.NotBefore!.Value;
+        Assert.InRange(first.NextRenewal!.Value - (first.NotBefore.Value + (lifetime * 2 / 3)), TimeSpan.FromSeconds(-2), TimeSpan.FromSeconds(2));
+
+        clock.SetUtcNow(first.NextRenewal.Value - TimeSpan.FromMinutes(1));
+        await certificates.RenewDueAsync(Ct);
+        Assert.Equal(first.Serial, await WorldEdge.ServedSerialAsync(domain, Ct));
+
+        // Requests go on during the renewal and its reload; a slow one is in flight across it.
+        using var https = WorldEdge.Https();
+        using var stop = new CancellationTokenSource();
+        var slow = https.GetAsync($"https://{domain}/slow?4", Ct);
+        var statuses = new List<HttpStatusCode>();
+        var traffic = Task.Run(async () =>
+        {
+            for (var i = 0; i < 400 && !stop.IsCancellationRequested; i++)
+            {
+                using var response = await https.GetAsync($"https://{domain}/", Ct);
+                statuses.Add(response.StatusCode);
+                await Task.Delay(50, Ct);
+            }
+        }, Ct);
+        await Task.Delay(500, Ct);
+        clock.SetUtcNow(first.NextRenewal.Value + TimeSpan.FromMinutes(1));
+        var renewed = Assert.Single(await certificates.RenewDueAsync(Ct));
+        using var slowResponse = await slow;
+        await stop.CancelAsync();
+        await traffic;
+
+        Assert.NotEqual(first.Serial, renewed.Serial);
+        Assert.Null(renewed.LastError);
+        Assert.Equal(renewed.Serial, renewed.ServedSerial);
+        Assert.Equal(renewed.Serial, await WorldEdge.ServedSerialAsync(domain, Ct));
+        Assert.Equal(HttpStatusCode.OK, slowResponse.StatusCode);
+        Assert.Contains("answered after 4 s", await slowResponse.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.True(statuses.Count >= 5, $"{statuses.Count} requests during the renewal");
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+    }
+
+    [Fact]
+    public async Task AFailingDomainKeepsItsCertificateAndErrorWhileOthersRenew()
+    {
+        // 192.0.2.9 counts as this server for HostPanel's own check, but nothing answers there:
+        // Pebble's validation of a name pointing to it fails.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var life = await WorldEdge.StartAsync(_scratch.DataDirectory, Ct, clock, publicAddresses: "127.0.0.1,192.0.2.9");
+        var failing = _scratch.Name("fail");
+        var healthy = _scratch.Name("ok");
+        var failingDomain = await InstallAsync(life, failing, $"{failing}.example.org");
+        var healthyDomain = await InstallAsync(life, healthy, $"{healthy}.example.org");
+        var store = life.Get<ICertificateStore>();
+        var before = (await store.FindAsync(failingDomain, Ct))!;
+        var otherBefore = (await store.FindAsync(healthyDomain, Ct))!;
+
+        using var dns = new HttpClient { BaseAddress = new Uri(World.DnsManagement), Timeout = TimeSpan.FromSeconds(10) };
+        (await dns.PostAsJsonAsync("/add-a", new { host = failingDomain + ".", addresses = new[] { "192.0.2.9" } }, Ct)).EnsureSuccessStatusCode();
+        try
+        {
+            clock.SetUtcNow(new[] { before.NextRenewal!.Value, otherBefore.NextRenewal!.Value }.Max() + TimeSpan.FromMinutes(1));
+            var results = await life.Get<CertificateService>().RenewDueAsync(Ct);
+
+            var failed = Assert.Single(results, r => r.Domain == failingDomain);
+            Assert.Equal(before.Serial, failed.Serial);
+            Assert.NotNull(failed.LastError);
+            Assert.Contains(failingDomain, failed.LastError, StringComparison.Ordinal);
+            Assert.Equal(1, failed.Failures);
+            Assert.Equal(clock.GetUtcNow() + TimeSpan.FromHours(1), failed.NextAttempt);
+            Assert.Equal(before.Serial, await WorldEdge.ServedSerialAsync(failingDomain, Ct));
+
+            var renewed = Assert.Single(results, r => r.Domain == healthyDomain);
+            Assert.NotEqual(otherBefore.Serial, renewed.Serial);
+            Assert.Null(renewed.LastError);
+            Assert.Equal(renewed.Serial, await WorldEdge.ServedSerialAsync(healthyDomain, Ct));
+
+            // Within the backoff, no new attempt.
+            clock.Advance(TimeSpan.FromMinutes(30));
+            var again = Assert.Single(await life.Get<CertificateService>().RenewDueAsync(Ct), r => r.Domain == failingDomain);
+            Assert.Equal(1, again.Failures);
+        }
+        finally
+        {
+            (await dns.PostAsJsonAsync("/clear-a", new { host = failingDomain + "." }, Ct)).EnsureSuccessStatusCode();
+        }
+    }
+}
