@@ -89,7 +89,8 @@ write_caddy_config() {
   if [ ! -s "$CADDY_DIR/caddy.json" ]; then
     cat >"$CADDY_DIR/caddy.json" <<JSON
 {
-  "admin": { "listen": "unix/$RUN_DIR/caddy-admin.sock", "origins": ["localhost"] },
+  "admin": { "listen": "unix/$RUN_DIR/caddy-admin.sock", "origins": ["localhost"],
+             "config": { "persist": false } },
   "apps": { "http": { "servers": { "hostpanel": {
     "listen": [":80"],
     "automatic_https": { "disable": true },
@@ -99,6 +100,18 @@ write_caddy_config() {
 }
 JSON
   fi
+}
+
+# The panel and the command line drive Caddy through its admin socket: say where it is in the
+# settings (kept if a person already set something else).
+write_settings() {
+  local settings=$DATA_DIR/appsettings.json
+  [ -s "$settings" ] || echo '{}' >"$settings"
+  if [ "$(jq -r '.ProxyAdminSocket // empty' "$settings")" = "" ]; then
+    jq --arg socket "$RUN_DIR/caddy-admin.sock" '.ProxyAdminSocket = $socket' "$settings" >"$settings.new" \
+      && mv "$settings.new" "$settings"
+  fi
+  chmod 600 "$settings"
 }
 
 caddy_answers() { curl -fsS --max-time 2 --unix-socket "$RUN_DIR/caddy-admin.sock" http://localhost/config/ >/dev/null; }
@@ -196,11 +209,12 @@ WRAP
 
 install() {
   require_root
-  apt_install ca-certificates curl docker.io caddy restic git
+  apt_install ca-certificates curl jq docker.io caddy restic git
   ensure_dotnet_sdk
   mkdir -p "$DATA_DIR" "$RUN_DIR" "$LOG_DIR"
   chmod 700 "$DATA_DIR"
   publish
+  write_settings
   write_units
   start_engine
   start_caddy

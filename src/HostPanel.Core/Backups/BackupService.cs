@@ -25,7 +25,8 @@ public sealed partial class BackupService(
     InstanceLocks locks,
     IContainerEngine engine,
     BackupStepExecutor steps,
-    TimeProvider time) : IPreUpdateBackup
+    TimeProvider time,
+    Domains.IDomainStore? domains = null) : IPreUpdateBackup
 {
     /// <summary>Below this much free space on a local target, a backup does not start.</summary>
     public const long MinimumFreeBytes = 64L * 1024 * 1024;
@@ -382,10 +383,19 @@ public sealed partial class BackupService(
             throw new AppRequestException("org", CoreText.Format("UnknownOrganization", record.Organization, org));
         }
 
-        var address = domain ?? record.Domain;
+        var address = domain is null
+            ? record.Domain
+            : (Domains.DomainName.TryParse(domain, allowWildcard: false, out var problem) ?? throw new AppRequestException("domain", problem!)).Ascii;
         if (address is not null)
         {
+            // Another organization's domain is refused without saying whose it is.
             var holder = (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Domain == address && i.Name != name);
+            var owner = domains is null ? null : await domains.FindAsync(address, ct).ConfigureAwait(false);
+            if ((holder is not null && holder.OrganizationId != org) || (owner is not null && owner.OrganizationId != org))
+            {
+                throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", address));
+            }
+
             if (holder is not null)
             {
                 throw new AppRequestException("domain", CoreText.Format("DomainTaken", address, holder.Name));

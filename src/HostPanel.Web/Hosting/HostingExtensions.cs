@@ -64,6 +64,7 @@ public static class HostingExtensions
         builder.Services.AddHostPanelLifecycle(options);
         builder.Services.AddHostedService<ReconcileAtStartup>();
         builder.Services.AddHostedService<BackupScheduler>();
+        builder.Services.AddHostedService<CertificateScheduler>();
         return builder;
     }
 

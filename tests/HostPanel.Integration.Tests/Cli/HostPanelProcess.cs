@@ -11,9 +11,19 @@ internal static class HostPanelProcess
         public override string ToString() => $"exit {Code}\nstdout: {Stdout}\nstderr: {Stderr}";
     }
 
-    public static async Task<Run> RunAsync(string dataDirectory, int catalog, CancellationToken ct, params string[] args)
+    public static Task<Run> RunAsync(string dataDirectory, int catalog, CancellationToken ct, params string[] args) =>
+        RunAsync(dataDirectory, catalog, null, ct, args);
+
+    /// <summary>With more environment variables (settings such as HOSTPANEL_PROXYADMINSOCKET).</summary>
+    public static async Task<Run> RunAsync(string dataDirectory, int catalog, IReadOnlyDictionary<string, string>? environment, CancellationToken ct, params string[] args)
     {
-        using var process = Process.Start(StartInfo(dataDirectory, catalog, args))!;
+        var start = StartInfo(dataDirectory, catalog, args);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(TimeSpan.FromMinutes(3));
         var stdout = process.StandardOutput.ReadToEndAsync(deadline.Token);

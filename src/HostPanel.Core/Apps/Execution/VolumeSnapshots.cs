@@ -25,6 +25,8 @@ public sealed class EngineVolumeSnapshots(IContainerEngine engine, string utilit
 
     public static string SnapshotName(string volume) => $"{volume}-snapshot";
 
+    private static string CopyContainer(AppInstance instance) => $"hp-{instance.Name}-copy";
+
     public Task SnapshotAsync(AppInstance instance, IReadOnlyList<string> volumes, CancellationToken ct = default) =>
         CopyAllAsync(instance, volumes, toSnapshot: true, ct);
 
@@ -33,7 +35,11 @@ public sealed class EngineVolumeSnapshots(IContainerEngine engine, string utilit
 
     public async Task DropAsync(AppInstance instance, IReadOnlyList<string> volumes, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(volumes);
+
+        // A copy that a killed process left running still holds the snapshot: it goes first.
+        await engine.Containers.RemoveAsync(CopyContainer(instance), force: true, ct).ConfigureAwait(false);
         foreach (var volume in volumes)
         {
             await engine.Volumes.RemoveAsync(SnapshotName(volume), ct).ConfigureAwait(false);
@@ -67,7 +73,7 @@ public sealed class EngineVolumeSnapshots(IContainerEngine engine, string utilit
     {
         // One fixed name: a copy a crash left running is removed before the next one starts, so
         // two copies never write into the same volume.
-        var name = $"hp-{instance.Name}-copy";
+        var name = CopyContainer(instance);
         await engine.Containers.RemoveAsync(name, force: true, ct).ConfigureAwait(false);
         var labels = ContainerSpecBuilder.Labels(instance);
         labels["hostpanel.job"] = "true";

@@ -1,0 +1,66 @@
+using HostPanel.Core.Certificates;
+using HostPanel.Core.Edge;
+
+namespace HostPanel.Web.Hosting;
+
+/// <summary>
+/// At the panel's start, the edge proxy is given the configuration HostPanel's state asks for
+/// (the proxy kept serving meanwhile: a panel restart never interrupts the apps); then, every
+/// hour, the certificates that are due are renewed — each domain on its own, failures backed
+/// off per domain — and the expiry warnings due are recorded.
+/// </summary>
+internal sealed partial class CertificateScheduler(
+    EdgeSync edge,
+    CertificateService certificates,
+    TimeProvider time,
+    ILogger<CertificateScheduler> logger) : BackgroundService
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!edge.Enabled)
+        {
+            LogNoProxy();
+            return;
+        }
+
+        try
+        {
+            await edge.SyncAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailed(e);
+        }
+
+        using var timer = new PeriodicTimer(Tick, time);
+        do
+        {
+            try
+            {
+                foreach (var record in await certificates.RenewDueAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    if (record.LastError is { } error)
+                    {
+                        LogCertificateProblem(record.Domain, error);
+                    }
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No edge proxy is configured (ProxyAdminSocket): apps are not published and no certificate is requested.")]
+    private partial void LogNoProxy();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The certificate round failed")]
+    private partial void LogFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Certificate of {Domain}: {Error}")]
+    private partial void LogCertificateProblem(string domain, string error);
+}
