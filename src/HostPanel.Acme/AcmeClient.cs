@@ -383,6 +383,14 @@ public sealed partial class AcmeClient
         return (ParseAuthorization(response.Json(), authorizationUrl), response.RetryAfter);
     }
 
+    /// <summary>The wait before poll number <paramref name="polls"/> (from 0) without Retry-After: doubling from the first delay to the interval.</summary>
+    private TimeSpan BackoffDelay(int polls)
+    {
+        var first = options.FirstPollDelay <= TimeSpan.Zero || options.FirstPollDelay > options.PollInterval ? options.PollInterval : options.FirstPollDelay;
+        var grown = first.Ticks * Math.Pow(2, Math.Min(polls, 30));
+        return grown >= options.PollInterval.Ticks ? options.PollInterval : TimeSpan.FromTicks((long)grown);
+    }
+
     /// <summary>
     /// Polls while <paramref name="isPending"/>: waits the Retry-After of the last answer (or the poll
     /// interval), at most <see cref="AcmeClientOptions.MaxPollAttempts"/> times and within
@@ -407,7 +415,7 @@ public sealed partial class AcmeClient
             }
 
             var now = time.GetUtcNow();
-            var delay = retryAfter is { } at ? at - now : options.PollInterval;
+            var delay = retryAfter is { } at ? at - now : BackoffDelay(polls);
             if (delay < TimeSpan.Zero)
             {
                 delay = TimeSpan.Zero;

@@ -12,7 +12,14 @@ public sealed class AcmeClientOptions
     /// <summary>How many times a signed request is sent at most when the server rejects its nonce (badNonce).</summary>
     public int MaxBadNonceAttempts { get; init; } = 5;
 
-    /// <summary>The delay between polls of an authorization or order when the server gives no Retry-After.</summary>
+    /// <summary>
+    /// The first delay before polling an authorization or order when the server gives no
+    /// Retry-After; each next one doubles, up to <see cref="PollInterval"/>. A validation is often
+    /// done within a fraction of a second: a short first wait saves most of a fixed interval.
+    /// </summary>
+    public TimeSpan FirstPollDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest delay between polls of an authorization or order when the server gives no Retry-After.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How many times an authorization or order is polled at most.</summary>

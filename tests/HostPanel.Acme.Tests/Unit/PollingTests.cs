@@ -69,20 +69,22 @@ public class PollingTests
     }
 
     [Fact]
-    public async Task WithoutRetryAfterThePollIntervalIsUsed()
+    public async Task WithoutRetryAfterTheWaitsDoubleUpToThePollInterval()
     {
         using var timeout = TestSupport.Timeout();
         var polls = 0;
         server.Handle = r => r.Url.AbsolutePath switch
         {
             "/order/1/finalize" => StubAcmeServer.Json(HttpStatusCode.OK, ProcessingOrder),
-            "/order/1" => StubAcmeServer.Json(HttpStatusCode.OK, ++polls < 3 ? ProcessingOrder : ValidOrder),
+            "/order/1" => StubAcmeServer.Json(HttpStatusCode.OK, ++polls < 6 ? ProcessingOrder : ValidOrder),
             _ => throw new InvalidOperationException(r.Url.ToString()),
         };
 
         await Client().FinalizeAsync(Ready, Csr(), timeout.Token);
 
-        Assert.Equal([TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)], time.Delays);
+        Assert.Equal(
+            [TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)],
+            time.Delays);
     }
 
     [Fact]
