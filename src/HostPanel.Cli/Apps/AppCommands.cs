@@ -26,6 +26,7 @@ internal static class AppCommands
         }
 
         app.Add(Update(globals, output, error));
+        app.Add(SetDomain(globals, output, error));
         app.Add(Remove(globals, output, error));
         app.Add(Logs(globals, output, error));
         yield return app;
@@ -94,6 +95,16 @@ internal static class AppCommands
         var command = new Command("update", CliText.Get("AppUpdateDescription")) { instance, to };
         command.SetAction((parsed, ct) => RunAsync(parsed, globals, output, error, ct, (services, _) =>
             services.GetRequiredService<AppService>().UpdateAsync(parsed.GetValue(instance)!, Actor(), parsed.GetValue(to), ct)));
+        return command;
+    }
+
+    private static Command SetDomain(GlobalOptions globals, TextWriter output, TextWriter error)
+    {
+        var instance = new Argument<string>("INSTANCE") { Description = CliText.Get("AppInstanceArgument") };
+        var domain = new Argument<string>("DOMAIN") { Description = CliText.Get("DomainArgument") };
+        var command = new Command("set-domain", CliText.Get("AppSetDomainDescription")) { instance, domain };
+        command.SetAction((parsed, ct) => RunAsync(parsed, globals, output, error, ct, (services, _) =>
+            services.GetRequiredService<AppService>().ChangeDomainAsync(parsed.GetValue(instance)!, parsed.GetValue(domain), Actor(), ct)));
         return command;
     }
 

@@ -211,6 +211,41 @@ public sealed partial class AppService(
         return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Moves a running app to another address, when its manifest allows it (an app that records
+    /// its address in its data — Mastodon, PeerTube — refuses, with the reason). Its containers
+    /// are made again with the new address, as in an update; a failure puts the old address and
+    /// containers back.
+    /// </summary>
+    public Task<Operation> ChangeDomainAsync(string name, string? domain, string actor, CancellationToken ct = default) =>
+        ExclusiveAsync(name, async () =>
+        {
+            var instance = await FindAsync(name, allowRemoved: false, ct).ConfigureAwait(false);
+            var manifest = await ManifestAsync(instance, instance.Version, ct).ConfigureAwait(false);
+            if (!manifest.Domain.Changeable)
+            {
+                var language = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+                var reason = manifest.Domain.Warning?.In(language) ?? CoreText.Get("DomainFixedByApp");
+                throw new AppRequestException("domain", CoreText.Format("DomainNotChangeable", manifest.Name, name, reason));
+            }
+
+            if (instance.State != InstanceState.Running)
+            {
+                throw new AppRequestException("instance", CoreText.Format("DomainChangeNeedsRunningApp", name, instance.State));
+            }
+
+            var normalized = await ValidateDomainAsync(manifest, domain, name, instance.OrganizationId, ct).ConfigureAwait(false);
+            if (normalized == instance.Domain)
+            {
+                throw new AppRequestException("domain", CoreText.Format("DomainUnchanged", name, normalized ?? "-"));
+            }
+
+            List<PlanStep> plan = [new SetDomainStep(normalized, instance.Domain), .. LifecyclePlanner.Update(manifest, manifest, instance)];
+            var operation = NewOperation(instance, OperationKind.ChangeDomain, actor, instance.Version, instance.Version);
+            await journal.CreateAsync(operation, plan, ct).ConfigureAwait(false);
+            return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
+        }, ct);
+
     /// <summary>The installed app, or a refusal that lists the installed ones.</summary>
     public async Task<AppInstance> FindAsync(string name, bool allowRemoved, CancellationToken ct = default)
     {

@@ -69,7 +69,8 @@ public sealed class CertificateService(
         }
         catch (CertificateAuthorityException e)
         {
-            return await FailAsync(record, now, CoreText.Format("CertificateRefused", name.Unicode, authority.Name, e.Message), ct).ConfigureAwait(false);
+            // A rate limit says when to ask again: never sooner.
+            return await FailAsync(record, now, CoreText.Format("CertificateRefused", name.Unicode, authority.Name, e.Message), ct, e.RetryAfter).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException or Edge.EdgeProxyException)
         {
@@ -172,9 +173,14 @@ public sealed class CertificateService(
         return record;
     }
 
-    private async Task<CertificateRecord> FailAsync(CertificateRecord record, DateTimeOffset now, string error, CancellationToken ct)
+    private async Task<CertificateRecord> FailAsync(CertificateRecord record, DateTimeOffset now, string error, CancellationToken ct, DateTimeOffset? retryAfter = null)
     {
         var failed = CertificatePolicy.Failed(record, now, error);
+        if (retryAfter is { } later && later > failed.NextAttempt)
+        {
+            failed = failed with { NextAttempt = later };
+        }
+
         await certificates.SaveAsync(failed, ct).ConfigureAwait(false);
         return failed;
     }

@@ -17,6 +17,9 @@ public enum OperationKind
 
     /// <summary>Someone was given a backup repository's location and password.</summary>
     BackupKeyExport,
+
+    /// <summary>The app moved to another address (its containers made again with it).</summary>
+    ChangeDomain,
 }
 
 public enum OperationState

@@ -21,6 +21,7 @@ namespace HostPanel.Core.Operations;
 [JsonDerivedType(typeof(RemoveNetworkStep), "remove-network")]
 [JsonDerivedType(typeof(RemoveVolumeStep), "remove-volume")]
 [JsonDerivedType(typeof(SetInstanceStateStep), "set-state")]
+[JsonDerivedType(typeof(SetDomainStep), "set-domain")]
 [JsonDerivedType(typeof(ForgetInstanceStep), "forget-instance")]
 [JsonDerivedType(typeof(SnapshotVolumesStep), "snapshot-volumes")]
 [JsonDerivedType(typeof(RestoreVolumeSnapshotStep), "restore-volume-snapshot")]
@@ -117,6 +118,12 @@ public sealed record RemoveVolumeStep(string Volume) : PlanStep
 public sealed record SetInstanceStateStep(InstanceState State, string? Version = null) : PlanStep
 {
     public override string Describe() => Version is null ? $"mark the app {State}" : $"mark the app {State} at version {Version}";
+}
+
+/// <summary>Gives the app its new address (<paramref name="Previous"/> is the one it had, to go back to).</summary>
+public sealed record SetDomainStep(string? Domain, string? Previous) : PlanStep
+{
+    public override string Describe() => Domain is null ? "take the app's address away" : $"give the app the address {Domain}";
 }
 
 /// <summary>Forgets the instance and its secrets (end of a purge).</summary>

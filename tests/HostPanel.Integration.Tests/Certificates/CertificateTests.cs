@@ -70,6 +70,30 @@ public sealed class CertificateTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AMovedAppIsServedAtItsNewAddressWithItsOwnCertificateAndTheOldOneGoes()
+    {
+        await using var life = await WorldEdge.StartAsync(_scratch.DataDirectory, Ct);
+        var name = _scratch.Name("move");
+        var old = await InstallAsync(life, name, $"{name}.example.org");
+        var oldFolder = Path.Combine(life.Get<CertificateService>().Directory, old);
+        Assert.True(Directory.Exists(oldFolder));
+
+        var move = await life.Apps.ChangeDomainAsync(name, $"new-{name}.example.org", "test", Ct);
+        Assert.True(move.State == OperationState.Succeeded, $"{move.State}: {move.Outcome} {move.Detail}");
+
+        var domain = $"new-{name}.example.org";
+        var record = (await life.Get<ICertificateStore>().FindAsync(domain, Ct))!;
+        Assert.Null(record.LastError);
+        Assert.Equal(record.Serial, await WorldEdge.ServedSerialAsync(domain, Ct));
+        using var https = WorldEdge.Https();
+        Assert.Contains("HostPanel test web", await https.GetStringAsync($"https://{domain}/", Ct), StringComparison.Ordinal);
+
+        Assert.Null(await life.Get<ICertificateStore>().FindAsync(old, Ct));
+        Assert.False(Directory.Exists(oldFolder));
+        Assert.DoesNotContain($"\"{old}\"", await life.Get<IEdgeProxy>().ReadRunningConfigurationAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RenewalHappensAtItsTimeAndAReloadDropsNoRequest()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -158,6 +182,13 @@ public sealed class CertificateTests : IAsyncDisposable
             clock.Advance(TimeSpan.FromMinutes(30));
             var again = Assert.Single(await life.Get<CertificateService>().RenewDueAsync(Ct), r => r.Domain == failingDomain);
             Assert.Equal(1, again.Failures);
+
+            // Still failing six days before expiry: the 7-day warning is recorded (once).
+            clock.SetUtcNow(before.NotAfter!.Value - TimeSpan.FromDays(6));
+            var warned = Assert.Single(await life.Get<CertificateService>().RenewDueAsync(Ct), r => r.Domain == failingDomain);
+            Assert.Equal(2, warned.Failures);
+            Assert.Equal(7, warned.WarnedDays);
+            Assert.Equal(before.Serial, await WorldEdge.ServedSerialAsync(failingDomain, Ct));
         }
         finally
         {

@@ -14,7 +14,7 @@ public sealed class AppCompensation(IInstanceStore instances, IPackageArchive pa
     {
         ArgumentNullException.ThrowIfNull(operation);
         ArgumentNullException.ThrowIfNull(done);
-        if (operation.Kind is not (OperationKind.Install or OperationKind.Update))
+        if (operation.Kind is not (OperationKind.Install or OperationKind.Update or OperationKind.ChangeDomain))
         {
             return null;
         }
@@ -64,7 +64,15 @@ public sealed class AppCompensation(IInstanceStore instances, IPackageArchive pa
         // new version never ran on the volumes then (it starts after the snapshot).
         var snapshot = plan.Any(s => s.Step is SnapshotVolumesStep && s.State == StepState.Done);
         var begun = plan.Any(s => s.Step is SnapshotVolumesStep && s.State is StepState.Running or StepState.Failed);
-        return LifecyclePlanner.Rollback(current, target, instance, setAside, snapshot, begun);
+        var rollback = LifecyclePlanner.Rollback(current, target, instance, setAside, snapshot, begun);
+
+        // A move to another address goes back to the address it had.
+        if (plan.FirstOrDefault(s => !s.Undo && s.Step is SetDomainStep && s.State is StepState.Done or StepState.Running or StepState.Failed)?.Step is SetDomainStep moved)
+        {
+            return [new SetDomainStep(moved.Previous, moved.Domain), .. rollback];
+        }
+
+        return rollback;
     }
 
     private Task<Catalog.Model.AppManifest> ManifestAsync(AppInstance instance, string version, CancellationToken ct) =>

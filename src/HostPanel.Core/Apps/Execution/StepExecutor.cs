@@ -95,6 +95,9 @@ public sealed class StepExecutor(
             case SetInstanceStateStep s:
                 await instances.UpdateAsync(instance with { State = s.State, Version = s.Version ?? instance.Version, UpdatedAt = time.GetUtcNow() }, ct).ConfigureAwait(false);
                 break;
+            case SetDomainStep s:
+                await instances.UpdateAsync(instance with { Domain = s.Domain, UpdatedAt = time.GetUtcNow() }, ct).ConfigureAwait(false);
+                break;
             case ForgetInstanceStep:
                 await secrets.DeleteAllAsync(instance.Name, ct).ConfigureAwait(false);
                 await packages.DeleteAllAsync(instance.Name, ct).ConfigureAwait(false);
