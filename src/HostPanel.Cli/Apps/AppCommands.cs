@@ -13,8 +13,6 @@ internal static class AppCommands
     public const int ExitRefused = 1;
     public const int ExitFailed = 2;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static IEnumerable<Command> Build(GlobalOptions globals, TextWriter output, TextWriter error)
     {
         var app = new Command("app", CliText.Get("AppDescription"));
@@ -141,7 +139,7 @@ internal static class AppCommands
             }).ToList();
             if (parsed.GetValue(json))
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(rows, Json)).ConfigureAwait(false);
+                await output.WriteLineAsync(JsonSerializer.Serialize(rows, CliOutput.Json)).ConfigureAwait(false);
             }
             else
             {
@@ -214,7 +212,7 @@ internal static class AppCommands
                     finishedAt = o.FinishedAt,
                     outcome = o.Outcome,
                 });
-                await output.WriteLineAsync(JsonSerializer.Serialize(rows, Json)).ConfigureAwait(false);
+                await output.WriteLineAsync(JsonSerializer.Serialize(rows, CliOutput.Json)).ConfigureAwait(false);
             }
             else
             {
@@ -239,7 +237,7 @@ internal static class AppCommands
             var report = await services.GetRequiredService<Reconciler>().RunAsync(ct).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(new { resumed = report.Resumed, restarted = report.Restarted, drift = report.Drift }, Json)).ConfigureAwait(false);
+                await output.WriteLineAsync(JsonSerializer.Serialize(new { resumed = report.Resumed, restarted = report.Restarted, drift = report.Drift }, CliOutput.Json)).ConfigureAwait(false);
             }
             else
             {

@@ -11,8 +11,6 @@ namespace HostPanel.Cli.Backups;
 /// <summary>`hostpanel backup …`: the same backup service the panel uses.</summary>
 internal static class BackupCommands
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static Command Build(GlobalOptions globals, TextWriter output, TextWriter error)
     {
         var backup = new Command("backup", CliText.Get("BackupDescription"));
@@ -34,7 +32,7 @@ internal static class BackupCommands
         var key = new Option<string?>("--ssh-key") { Description = CliText.Get("BackupSshKeyOption") };
         var knownHosts = new Option<string?>("--known-hosts") { Description = CliText.Get("BackupKnownHostsOption") };
         var command = new Command("restore", CliText.Get("RestoreFromDescription")) { from, passwordFile, key, knownHosts };
-        command.SetAction((parsed, ct) => RefusalsAsync(error, async () =>
+        command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             var file = parsed.GetValue(passwordFile)!;
             if (!File.Exists(file))
@@ -120,14 +118,14 @@ internal static class BackupCommands
         var instance = new Option<string?>("--instance") { Description = CliText.Get("AppInstanceArgument") };
         var json = new Option<bool>("--json") { Description = CliText.Get("JsonOption") };
         var command = new Command("list", CliText.Get("BackupListDescription")) { org, instance, json };
-        command.SetAction((parsed, ct) => RefusalsAsync(error, async () =>
+        command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var entries = await services.GetRequiredService<BackupService>().ListAsync(parsed.GetValue(org), parsed.GetValue(instance), ct).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {
                 var rows = entries.Select(e => new { id = e.ShortId, snapshot = e.SnapshotId, time = e.Time, org = e.Organization, instance = e.Instance, app = e.App, version = e.Version });
-                await output.WriteLineAsync(JsonSerializer.Serialize(rows, Json)).ConfigureAwait(false);
+                await output.WriteLineAsync(JsonSerializer.Serialize(rows, CliOutput.Json)).ConfigureAwait(false);
             }
             else if (entries.Count == 0)
             {
@@ -163,7 +161,7 @@ internal static class BackupCommands
         var org = Org();
         var all = new Option<bool>("--read-all") { Description = CliText.Get("BackupReadAllOption") };
         var command = new Command("check", CliText.Get("BackupCheckDescription")) { org, all };
-        command.SetAction((parsed, ct) => RefusalsAsync(error, async () =>
+        command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var orgId = parsed.GetValue(org) ?? Organization.DefaultId;
@@ -189,7 +187,7 @@ internal static class BackupCommands
         var key = new Option<string?>("--ssh-key") { Description = CliText.Get("BackupSshKeyOption") };
         var knownHosts = new Option<string?>("--known-hosts") { Description = CliText.Get("BackupKnownHostsOption") };
         var set = new Command("set", CliText.Get("BackupTargetSetDescription")) { location, org, key, knownHosts };
-        set.SetAction((parsed, ct) => RefusalsAsync(error, async () =>
+        set.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var orgId = parsed.GetValue(org) ?? Organization.DefaultId;
@@ -206,14 +204,14 @@ internal static class BackupCommands
         var org = Org();
         var json = new Option<bool>("--json") { Description = CliText.Get("JsonOption") };
         var command = new Command("export-key", CliText.Get("BackupExportKeyDescription")) { org, json };
-        command.SetAction((parsed, ct) => RefusalsAsync(error, async () =>
+        command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var orgId = parsed.GetValue(org) ?? Organization.DefaultId;
             var (repository, password) = await services.GetRequiredService<BackupService>().ExportKeyAsync(orgId, AppCommands.Actor(), ct).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(new { repository, password }, Json)).ConfigureAwait(false);
+                await output.WriteLineAsync(JsonSerializer.Serialize(new { repository, password }, CliOutput.Json)).ConfigureAwait(false);
             }
             else
             {
@@ -225,16 +223,4 @@ internal static class BackupCommands
         return command;
     }
 
-    private static async Task<int> RefusalsAsync(TextWriter error, Func<Task<int>> body)
-    {
-        try
-        {
-            return await body().ConfigureAwait(false);
-        }
-        catch (AppRequestException e)
-        {
-            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return AppCommands.ExitRefused;
-        }
-    }
 }

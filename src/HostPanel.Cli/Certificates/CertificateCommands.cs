@@ -12,8 +12,6 @@ namespace HostPanel.Cli.Certificates;
 /// <summary>`hostpanel cert list|renew` and `hostpanel proxy show`.</summary>
 internal static class CertificateCommands
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static Command Build(GlobalOptions globals, TextWriter output, TextWriter error)
     {
         var cert = new Command("cert", CliText.Get("CertDescription"));
@@ -25,7 +23,7 @@ internal static class CertificateCommands
     public static Command Proxy(GlobalOptions globals, TextWriter output, TextWriter error)
     {
         var show = new Command("show", CliText.Get("ProxyShowDescription"));
-        show.SetAction((parsed, ct) => RefusalsAsync(error, async () =>
+        show.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var options = services.GetRequiredService<HostPanel.Core.Configuration.HostPanelOptions>();
@@ -48,7 +46,7 @@ internal static class CertificateCommands
     {
         var json = new Option<bool>("--json") { Description = CliText.Get("JsonOption") };
         var command = new Command("list", CliText.Get("CertListDescription")) { json };
-        command.SetAction((parsed, ct) => RefusalsAsync(error, async () =>
+        command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var records = await services.GetRequiredService<CertificateService>().ListAsync(ct).ConfigureAwait(false);
@@ -66,7 +64,7 @@ internal static class CertificateCommands
                     nextAttempt = r.NextAttempt,
                     warnedDays = r.WarnedDays,
                 });
-                await output.WriteLineAsync(JsonSerializer.Serialize(rows, Json)).ConfigureAwait(false);
+                await output.WriteLineAsync(JsonSerializer.Serialize(rows, CliOutput.Json)).ConfigureAwait(false);
                 return 0;
             }
 
@@ -90,7 +88,7 @@ internal static class CertificateCommands
     {
         var name = new Argument<string>("DOMAIN") { Description = CliText.Get("DomainArgument") };
         var command = new Command("renew", CliText.Get("CertRenewDescription")) { name };
-        command.SetAction((parsed, ct) => RefusalsAsync(error, async () =>
+        command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var domain = DomainName.TryParse(parsed.GetValue(name), allowWildcard: true, out var problem)
@@ -115,21 +113,4 @@ internal static class CertificateCommands
 
     private static string Shown(string ascii) => DomainName.TryParse(ascii, allowWildcard: true, out _)?.Unicode ?? ascii;
 
-    private static async Task<int> RefusalsAsync(TextWriter error, Func<Task<int>> body)
-    {
-        try
-        {
-            return await body().ConfigureAwait(false);
-        }
-        catch (AppRequestException e)
-        {
-            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return AppCommands.ExitRefused;
-        }
-        catch (EdgeProxyException e)
-        {
-            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return AppCommands.ExitFailed;
-        }
-    }
 }

@@ -10,8 +10,6 @@ namespace HostPanel.Cli.Domains;
 /// <summary>`hostpanel domain add|list|check`.</summary>
 internal static class DomainCommands
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static Command Build(GlobalOptions globals, TextWriter output, TextWriter error)
     {
         var domain = new Command("domain", CliText.Get("DomainDescription"));
@@ -29,7 +27,7 @@ internal static class DomainCommands
         var org = Org();
         var dns = new Option<bool>("--dns-01") { Description = CliText.Get("DomainDnsOption") };
         var command = new Command("add", CliText.Get("DomainAddDescription")) { name, org, dns };
-        command.SetAction((parsed, ct) => RefusalsAsync(error, async () =>
+        command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var domains = services.GetRequiredService<DomainService>();
@@ -51,14 +49,14 @@ internal static class DomainCommands
         var org = Org();
         var json = new Option<bool>("--json") { Description = CliText.Get("JsonOption") };
         var command = new Command("list", CliText.Get("DomainListDescription")) { org, json };
-        command.SetAction((parsed, ct) => RefusalsAsync(error, async () =>
+        command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var list = await services.GetRequiredService<DomainService>().ListAsync(parsed.GetValue(org), ct).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {
                 var rows = list.Select(d => new { domain = d.Name, display = Shown(d.Name), org = d.OrganizationId, instance = d.Instance, challenge = d.Challenge == ChallengeKind.Dns01 ? "dns-01" : "http-01", createdAt = d.CreatedAt });
-                await output.WriteLineAsync(JsonSerializer.Serialize(rows, Json)).ConfigureAwait(false);
+                await output.WriteLineAsync(JsonSerializer.Serialize(rows, CliOutput.Json)).ConfigureAwait(false);
                 return 0;
             }
 
@@ -82,7 +80,7 @@ internal static class DomainCommands
         var name = new Argument<string>("DOMAIN") { Description = CliText.Get("DomainArgument") };
         var json = new Option<bool>("--json") { Description = CliText.Get("JsonOption") };
         var command = new Command("check", CliText.Get("DomainCheckDescription")) { name, json };
-        command.SetAction((parsed, ct) => RefusalsAsync(error, async () =>
+        command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var check = await services.GetRequiredService<DomainService>().CheckAsync(parsed.GetValue(name), ct).ConfigureAwait(false);
@@ -97,7 +95,7 @@ internal static class DomainCommands
                     found = check.Found.Select(a => a.ToString()),
                     expected = check.Expected.Select(a => a.ToString()),
                     explanation = check.Explanation,
-                }, Json)).ConfigureAwait(false);
+                }, CliOutput.Json)).ConfigureAwait(false);
             }
             else
             {
@@ -111,16 +109,4 @@ internal static class DomainCommands
 
     private static string Shown(string ascii) => DomainName.TryParse(ascii, allowWildcard: true, out _)?.Unicode ?? ascii;
 
-    private static async Task<int> RefusalsAsync(TextWriter error, Func<Task<int>> body)
-    {
-        try
-        {
-            return await body().ConfigureAwait(false);
-        }
-        catch (AppRequestException e)
-        {
-            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return AppCommands.ExitRefused;
-        }
-    }
 }

@@ -42,7 +42,8 @@ public sealed partial class AppService(
     InstanceLocks locks,
     TimeProvider time,
     Backups.IPreUpdateBackup? preUpdateBackup = null,
-    IDomainStore? domains = null)
+    IDomainStore? domains = null,
+    DomainService? domainService = null)
 {
     /// <summary>Validates, records and runs an install; returns the finished operation.</summary>
     public Task<Operation> InstallAsync(InstallRequest request, CancellationToken ct = default)
@@ -115,6 +116,13 @@ public sealed partial class AppService(
             CreatedAt = previous?.CreatedAt ?? now,
             UpdatedAt = now,
         };
+        // The domain is taken now, under the registry's lock: no other organization can take it
+        // while this install runs.
+        if (domain is not null && domainService is not null)
+        {
+            await domainService.AttachAsync(domain, name, organization.Id, ct).ConfigureAwait(false);
+        }
+
         if (previous is null)
         {
             await instances.AddAsync(instance, ct).ConfigureAwait(false);
@@ -238,6 +246,11 @@ public sealed partial class AppService(
             if (normalized == instance.Domain)
             {
                 throw new AppRequestException("domain", CoreText.Format("DomainUnchanged", name, normalized ?? "-"));
+            }
+
+            if (normalized is not null && domainService is not null)
+            {
+                await domainService.AttachAsync(normalized, name, instance.OrganizationId, ct).ConfigureAwait(false);
             }
 
             List<PlanStep> plan = [new SetDomainStep(normalized, instance.Domain), .. LifecyclePlanner.Update(manifest, manifest, instance)];

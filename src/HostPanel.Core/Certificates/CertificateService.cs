@@ -3,6 +3,7 @@ using HostPanel.Core.Backups;
 using HostPanel.Core.Configuration;
 using HostPanel.Core.Domains;
 using HostPanel.Core.Edge;
+using HostPanel.Core.Operations;
 using HostPanel.Core.Resources;
 
 namespace HostPanel.Core.Certificates;
@@ -21,9 +22,13 @@ public sealed class CertificateService(
     IChallengeStore challenges,
     EdgeSync edge,
     HostPanelOptions options,
+    InstanceLocks locks,
     TimeProvider time,
     IEdgeProxy? proxy = null)
 {
+    /// <summary>The lock of one domain's certificate is this followed by the domain.</summary>
+    public const string LockPrefix = "certificate.";
+
     /// <summary>How long an HTTP-01 answer is served at most (a crash never leaves it for ever).</summary>
     public static readonly TimeSpan ChallengeLifetime = TimeSpan.FromMinutes(15);
 
@@ -35,14 +40,20 @@ public sealed class CertificateService(
 
     /// <summary>
     /// Issues or renews the certificate of <paramref name="domain"/> when it is due (always when
-    /// <paramref name="force"/>: a person asked). Never throws for a refusal: the record says
-    /// what happened (<see cref="CertificateRecord.LastError"/>).
+    /// <paramref name="force"/>: a person asked). Never throws for a refusal or a failure: the
+    /// record says what happened (<see cref="CertificateRecord.LastError"/>). One attempt per
+    /// domain at a time, across HostPanel's processes.
     /// </summary>
-    public async Task<CertificateRecord> EnsureAsync(string domain, bool force = false, CancellationToken ct = default)
+    public Task<CertificateRecord> EnsureAsync(string domain, bool force = false, CancellationToken ct = default) =>
+        locks.RunAsync(LockPrefix + domain, LockWait.Wait, () => EnsureHeldAsync(domain, force, ct), ct);
+
+    private async Task<CertificateRecord> EnsureHeldAsync(string domain, bool force, CancellationToken ct)
     {
         var record = await certificates.FindAsync(domain, ct).ConfigureAwait(false) ?? new CertificateRecord { Domain = domain };
         var now = time.GetUtcNow();
-        if (!force && !CertificatePolicy.Due(record, now))
+        // Files that went missing or were damaged make the certificate due too (within the same backoff).
+        var due = CertificatePolicy.Due(record, now) || (record.Serial is not null && !FilesPresent(record) && !(record.NextAttempt > now));
+        if (!force && !due)
         {
             return record;
         }
@@ -60,20 +71,21 @@ public sealed class CertificateService(
             }
         }
 
-        X509Certificate2? current = null;
         IssuedCertificate issued;
+        X509Certificate2? current = null;
         try
         {
-            current = record.ChainFile is { } chain && File.Exists(chain) ? X509Certificate2.CreateFromPem(File.ReadAllText(chain)) : null;
+            current = FilesPresent(record) ? X509Certificate2.CreateFromPem(File.ReadAllText(record.ChainFile!)) : null;
             issued = await authority.IssueAsync([name.Ascii], challenge, new EdgeAnswers(challenges, edge, time), current, ct).ConfigureAwait(false);
         }
         catch (CertificateAuthorityException e)
         {
-            // A rate limit says when to ask again: never sooner.
             return await FailAsync(record, now, CoreText.Format("CertificateRefused", name.Unicode, authority.Name, e.Message), ct, e.RetryAfter).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException or Edge.EdgeProxyException)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            // Whatever else went wrong (the network, a time-out, the proxy) is this domain's
+            // failure, recorded and backed off; the next domains go on.
             return await FailAsync(record, now, CoreText.Format("CertificateRefused", name.Unicode, authority.Name, e.Message), ct).ConfigureAwait(false);
         }
         finally
@@ -84,7 +96,17 @@ public sealed class CertificateService(
         using (issued.Leaf)
         {
             var (chainFile, keyFile) = await WriteFilesAsync(domain, issued, ct).ConfigureAwait(false);
-            var renewal = await authority.RenewalTimeAsync(issued.Leaf, ct).ConfigureAwait(false);
+            DateTimeOffset renewal;
+            try
+            {
+                renewal = await authority.RenewalTimeAsync(issued.Leaf, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                renewal = FallbackRenewal(issued.Leaf.NotBefore.ToUniversalTime(), issued.Leaf.NotAfter.ToUniversalTime());
+            }
+
+            // Recorded at once: the certificate is ours even if what follows fails.
             record = record with
             {
                 ChainFile = chainFile,
@@ -99,19 +121,19 @@ public sealed class CertificateService(
                 Failures = 0,
                 NextAttempt = null,
                 WarnedDays = 0,
+                ServedSerial = null,
             };
         }
 
         await certificates.SaveAsync(record, ct).ConfigureAwait(false);
-        await edge.SyncAsync(ct).ConfigureAwait(false);
-        record = await VerifyServedAsync(record, ct).ConfigureAwait(false);
-        DeleteOldFiles(domain, record);
-        return record;
+        return await PublishAsync(record, ct).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Renews every certificate that is due, one domain after the other, each on its own (a
-    /// failure is recorded and the next domain goes on); gives the expiry warnings due.
+    /// failure is recorded and the next domain goes on); the others are checked to be the ones
+    /// the proxy serves (and the proxy given its configuration again when not); the expiry
+    /// warnings due are recorded.
     /// </summary>
     public async Task<IReadOnlyList<CertificateRecord>> RenewDueAsync(CancellationToken ct = default)
     {
@@ -119,6 +141,11 @@ public sealed class CertificateService(
         foreach (var domain in (await domains.ListAsync(null, ct).ConfigureAwait(false)).Where(d => d.Instance is not null))
         {
             var record = await EnsureAsync(domain.Name, ct: ct).ConfigureAwait(false);
+            if (record.Serial is not null && record.ServedSerial != record.Serial && record.LastAttempt != time.GetUtcNow())
+            {
+                record = await PublishAsync(record, ct).ConfigureAwait(false);
+            }
+
             var warning = CertificatePolicy.WarningDue(record, time.GetUtcNow());
             if (warning > 0)
             {
@@ -132,15 +159,90 @@ public sealed class CertificateService(
         return done;
     }
 
-    /// <summary>The certificate of a domain no app uses any more: its record and files go.</summary>
-    public async Task ForgetAsync(string domain, CancellationToken ct = default)
+    /// <summary>The certificate of a domain no app uses any more: its record goes (its files once the proxy no longer names them: <see cref="DeleteUnusedFilesAsync"/>).</summary>
+    public Task ForgetAsync(string domain, CancellationToken ct = default) => certificates.RemoveAsync(domain, ct);
+
+    /// <summary>
+    /// Deletes the certificate files no record names (older certificates, domains forgotten). To
+    /// be called once the proxy was given a configuration without them.
+    /// </summary>
+    public async Task DeleteUnusedFilesAsync(CancellationToken ct = default)
     {
-        await certificates.RemoveAsync(domain, ct).ConfigureAwait(false);
-        var folder = Path.Combine(Directory, domain);
-        if (System.IO.Directory.Exists(folder))
+        if (!System.IO.Directory.Exists(Directory))
         {
-            System.IO.Directory.Delete(folder, recursive: true);
+            return;
         }
+
+        foreach (var folder in System.IO.Directory.EnumerateDirectories(Directory).ToList())
+        {
+            // Under the domain's lock, read afresh: an issuance in progress (here or in another
+            // process) writes its files before it records them; its folder is left for later.
+            var domain = Path.GetFileName(folder);
+            try
+            {
+                await locks.RunAsync(LockPrefix + domain, LockWait.Fail, async () =>
+                {
+                    var record = await certificates.FindAsync(domain, ct).ConfigureAwait(false);
+                    foreach (var file in System.IO.Directory.EnumerateFiles(folder).Where(f => f != record?.ChainFile && f != record?.KeyFile).ToList())
+                    {
+                        File.Delete(file);
+                    }
+
+                    if (!System.IO.Directory.EnumerateFileSystemEntries(folder).Any())
+                    {
+                        System.IO.Directory.Delete(folder);
+                    }
+                }, ct).ConfigureAwait(false);
+            }
+            catch (InstanceBusyException)
+            {
+            }
+        }
+    }
+
+    /// <summary>The proxy given the configuration with this certificate, then the served serial compared and the older files deleted.</summary>
+    private async Task<CertificateRecord> PublishAsync(CertificateRecord record, CancellationToken ct)
+    {
+        try
+        {
+            await edge.SyncAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            record = record with { LastError = CoreText.Format("CertificateNotServed", record.Domain, record.Serial, "-") + " " + e.Message };
+            await certificates.SaveAsync(record, ct).ConfigureAwait(false);
+            return record;
+        }
+
+        record = await VerifyServedAsync(record, ct).ConfigureAwait(false);
+        await DeleteUnusedFilesAsync(ct).ConfigureAwait(false);
+        return record;
+    }
+
+    /// <summary>The record's files exist and make a pair (a certificate and its own key).</summary>
+    private static bool FilesPresent(CertificateRecord record)
+    {
+        if (record.ChainFile is not { } chain || !File.Exists(chain) || record.KeyFile is not { } key || !File.Exists(key))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var pair = X509Certificate2.CreateFromPemFile(chain, key);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>⅔ of the lifetime, ½ for one under 10 days (when the CA's renewal information cannot be read).</summary>
+    private static DateTimeOffset FallbackRenewal(DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        var lifetime = notAfter - notBefore;
+        return notBefore + (lifetime < TimeSpan.FromDays(10) ? lifetime / 2 : lifetime * 2 / 3);
     }
 
     /// <summary>Compares the serial the proxy serves for the domain with the one expected; a difference is recorded as the error.</summary>
@@ -178,7 +280,14 @@ public sealed class CertificateService(
         var failed = CertificatePolicy.Failed(record, now, error);
         if (retryAfter is { } later && later > failed.NextAttempt)
         {
-            failed = failed with { NextAttempt = later };
+            // Never longer than a week, and never past three days before the certificate expires.
+            var latest = now + TimeSpan.FromDays(7);
+            if (record.NotAfter is { } expiry && expiry - TimeSpan.FromDays(3) < latest)
+            {
+                latest = expiry - TimeSpan.FromDays(3);
+            }
+
+            failed = failed with { NextAttempt = later < latest ? later : (latest > failed.NextAttempt ? latest : failed.NextAttempt) };
         }
 
         await certificates.SaveAsync(failed, ct).ConfigureAwait(false);
@@ -210,17 +319,6 @@ public sealed class CertificateService(
         return (chain, key);
     }
 
-    private void DeleteOldFiles(string domain, CertificateRecord record)
-    {
-        var folder = Path.Combine(Directory, domain);
-        foreach (var file in System.IO.Directory.EnumerateFiles(folder))
-        {
-            if (file != record.ChainFile && file != record.KeyFile)
-            {
-                File.Delete(file);
-            }
-        }
-    }
 
     /// <summary>HTTP-01 answers served by the edge proxy: recorded, then the proxy reloaded.</summary>
     private sealed class EdgeAnswers(IChallengeStore challenges, EdgeSync edge, TimeProvider time) : IChallengeAnswers

@@ -31,12 +31,18 @@ public sealed class EdgeObserver(IInstanceStore instances, DomainService domainS
             await domainService.AttachAsync(instance!.Domain!, instance.Name, instance.OrganizationId, ct).ConfigureAwait(false);
         }
 
+        if (edge.Enabled)
+        {
+            // The files of a forgotten certificate go only once the proxy no longer names them.
+            await edge.SyncAsync(ct).ConfigureAwait(false);
+        }
+
+        await certificates.DeleteUnusedFilesAsync(ct).ConfigureAwait(false);
         if (!edge.Enabled)
         {
             return;
         }
 
-        await edge.SyncAsync(ct).ConfigureAwait(false);
         if (present && operation.State == OperationState.Succeeded)
         {
             await certificates.EnsureAsync(instance!.Domain!, ct: ct).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using HostPanel.Core.Apps;
+using HostPanel.Core.Operations;
 using HostPanel.Core.Organizations;
 using HostPanel.Core.Resources;
 
@@ -8,8 +9,14 @@ namespace HostPanel.Core.Domains;
 /// The domains of organizations: added once checked, owned by one organization only (another
 /// organization can neither use nor learn about it), attached to the app served there.
 /// </summary>
-public sealed class DomainService(IDomainStore domains, IOrganizationStore organizations, DomainChecker checker, TimeProvider time)
+public sealed class DomainService(IDomainStore domains, IOrganizationStore organizations, IInstanceStore instances, DomainChecker checker, InstanceLocks locks, TimeProvider time)
 {
+    /// <summary>
+    /// The lock under which a domain is checked and taken, by every HostPanel process: two
+    /// organizations never both get a name.
+    /// </summary>
+    public const string RegistryLock = "domain-registry";
+
     /// <summary>
     /// Adds <paramref name="text"/> to organization <paramref name="organizationId"/> (the default
     /// one when null). Adding a name the organization already has changes nothing.
@@ -18,17 +25,24 @@ public sealed class DomainService(IDomainStore domains, IOrganizationStore organ
     {
         var name = Parse(text, challenge);
         var org = await OrganizationAsync(organizationId, ct).ConfigureAwait(false);
-        var existing = await domains.FindAsync(name.Ascii, ct).ConfigureAwait(false);
-        if (existing is not null)
+        return await locks.RunAsync(RegistryLock, LockWait.Wait, async () =>
         {
-            return existing.OrganizationId == org
-                ? existing
-                : throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", name.Unicode));
-        }
+            var existing = await domains.FindAsync(name.Ascii, ct).ConfigureAwait(false);
+            var served = (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Domain == name.Ascii);
+            if ((existing is not null && existing.OrganizationId != org) || (served is not null && served.OrganizationId != org))
+            {
+                throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", name.Unicode));
+            }
 
-        var record = new DomainRecord(name.Ascii, org, null, challenge, time.GetUtcNow());
-        await domains.SaveAsync(record, ct).ConfigureAwait(false);
-        return record;
+            if (existing is not null)
+            {
+                return existing;
+            }
+
+            var record = new DomainRecord(name.Ascii, org, served?.Name, challenge, time.GetUtcNow());
+            await domains.SaveAsync(record, ct).ConfigureAwait(false);
+            return record;
+        }, ct).ConfigureAwait(false);
     }
 
     /// <summary>The domains of one organization, or of all.</summary>
@@ -44,23 +58,24 @@ public sealed class DomainService(IDomainStore domains, IOrganizationStore organ
     /// <paramref name="instance"/> of <paramref name="organizationId"/>: added to the organization
     /// when new; refused when another organization owns it or another app serves it.
     /// </summary>
-    public async Task AttachAsync(string name, string instance, string organizationId, CancellationToken ct = default)
-    {
-        var existing = await domains.FindAsync(name, ct).ConfigureAwait(false);
-        if (existing is not null && existing.OrganizationId != organizationId)
+    public Task AttachAsync(string name, string instance, string organizationId, CancellationToken ct = default) =>
+        locks.RunAsync(RegistryLock, LockWait.Wait, async () =>
         {
-            throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", name));
-        }
+            var existing = await domains.FindAsync(name, ct).ConfigureAwait(false);
+            if (existing is not null && existing.OrganizationId != organizationId)
+            {
+                throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", name));
+            }
 
-        if (existing?.Instance is { } other && other != instance)
-        {
-            throw new AppRequestException("domain", CoreText.Format("DomainTaken", name, other));
-        }
+            if (existing?.Instance is { } other && other != instance && await instances.FindAsync(other, ct).ConfigureAwait(false) is { State: not InstanceState.Removed, Domain: var held } && held == name)
+            {
+                throw new AppRequestException("domain", CoreText.Format("DomainTaken", name, other));
+            }
 
-        await domains.SaveAsync(existing is null
-            ? new DomainRecord(name, organizationId, instance, ChallengeKind.Http01, time.GetUtcNow())
-            : existing with { Instance = instance }, ct).ConfigureAwait(false);
-    }
+            await domains.SaveAsync(existing is null
+                ? new DomainRecord(name, organizationId, instance, ChallengeKind.Http01, time.GetUtcNow())
+                : existing with { Instance = instance }, ct).ConfigureAwait(false);
+        }, ct);
 
     /// <summary>Refuses, before anything is done, a domain that another organization owns.</summary>
     public async Task EnsureUsableAsync(string name, string organizationId, CancellationToken ct = default)

@@ -17,6 +17,7 @@ public sealed class EdgeSync(
     IContainerEngine engine,
     ICertificateStore certificates,
     IChallengeStore challenges,
+    Domains.IDomainStore domains,
     InstanceLocks locks,
     TimeProvider time,
     IEdgeProxy? proxy = null)
@@ -27,74 +28,146 @@ public sealed class EdgeSync(
     /// <summary>Whether a proxy is configured (without one, apps are reached only on their internal network).</summary>
     public bool Enabled => proxy is not null;
 
-    /// <summary>Renders the configuration from the state and loads it; a no-op without a proxy.</summary>
-    public async Task SyncAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Renders the configuration from the state and loads it; a no-op without a proxy. Returns
+    /// what was left out of it and why (each left-out site on its own; the others are served).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SyncAsync(CancellationToken ct = default)
     {
         if (proxy is null)
         {
-            return;
+            return [];
         }
 
-        await locks.RunAsync(LockName, LockWait.Wait, async () =>
+        return await locks.RunAsync(LockName, LockWait.Wait, async () =>
         {
-            var configuration = await BuildAsync(ct).ConfigureAwait(false);
+            var (configuration, problems) = await BuildWithProblemsAsync(ct).ConfigureAwait(false);
             await proxy.LoadAsync(configuration, ct).ConfigureAwait(false);
+            return problems;
         }, ct).ConfigureAwait(false);
     }
 
     /// <summary>The configuration HostPanel's state asks for now.</summary>
-    public async Task<EdgeConfiguration> BuildAsync(CancellationToken ct = default)
+    public async Task<EdgeConfiguration> BuildAsync(CancellationToken ct = default) => (await BuildWithProblemsAsync(ct).ConfigureAwait(false)).Configuration;
+
+    /// <summary>
+    /// The configuration HostPanel's state asks for now, and what was left out of it and why: a
+    /// site that cannot be served as asked (an unreadable package, a domain owned by another
+    /// organization or served twice, a route the proxy would refuse) is left out on its own, so
+    /// it never keeps the other apps' configuration from loading; a certificate whose files do not
+    /// make a pair is left out the same way (the site is then served over plain HTTP).
+    /// </summary>
+    public async Task<(EdgeConfiguration Configuration, IReadOnlyList<string> Problems)> BuildWithProblemsAsync(CancellationToken ct = default)
     {
         var sites = new List<EdgeSite>();
+        var problems = new List<string>();
         var issued = (await certificates.ListAsync(ct).ConfigureAwait(false)).ToDictionary(c => c.Domain, StringComparer.Ordinal);
-        foreach (var instance in await instances.ListAsync(null, false, ct).ConfigureAwait(false))
+        var owners = (await domains.ListAsync(null, ct).ConfigureAwait(false)).ToDictionary(d => d.Name, d => d.OrganizationId, StringComparer.Ordinal);
+        foreach (var instance in (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).OrderBy(i => i.CreatedAt).ThenBy(i => i.Name, StringComparer.Ordinal))
         {
             if (instance.Domain is not { } domain || instance.State is InstanceState.Removed || Domains.DomainName.IsReserved(domain))
             {
                 continue;
             }
 
-            var manifest = await packages.ManifestAsync(instance.Name, instance.Version, ct).ConfigureAwait(false);
-            var routes = new List<EdgeRoute>();
-            foreach (var route in manifest.Routes ?? [])
+            if (owners.TryGetValue(domain, out var owner) && owner != instance.OrganizationId)
             {
-                // Containers are reached on the app's own network; an address changes when a
-                // container is made again, which is why every operation syncs the proxy.
-                var container = await engine.Containers.InspectAsync(ResourceNames.Container(instance.Name, route.Service), ct).ConfigureAwait(false);
-                if (container is null || !container.Addresses.TryGetValue(ResourceNames.InternalNetwork(instance.Name), out var address) || string.IsNullOrEmpty(address))
+                problems.Add($"{instance.Name}: {domain} belongs to another organization; not served");
+                continue;
+            }
+
+            if (sites.Any(s => s.Domain == domain))
+            {
+                problems.Add($"{instance.Name}: {domain} is already served by {sites.First(s => s.Domain == domain).Instance}; not served twice");
+                continue;
+            }
+
+            try
+            {
+                var site = await SiteAsync(instance, domain, issued.GetValueOrDefault(domain), problems, ct).ConfigureAwait(false);
+                if (site is null)
                 {
                     continue;
                 }
 
-                routes.Add(new EdgeRoute
+                var invalid = new EdgeConfiguration { Sites = [site] }.Validate();
+                if (invalid.Count > 0)
                 {
-                    PathPrefix = Join(instance.Path, route.Path),
-                    Upstream = $"{address}:{route.Port}",
-                    WebSocket = route.Websocket ?? false,
-                    Buffering = route.Buffering ?? true,
-                    MaxBodyBytes = route.MaxBody?.Bytes,
-                    Timeout = route.Timeout?.Value,
-                });
-            }
+                    problems.Add($"{instance.Name}: {string.Join("; ", invalid)}");
+                    continue;
+                }
 
-            if (routes.Count == 0)
+                sites.Add(site);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                problems.Add($"{instance.Name}: {e.Message}");
+            }
+        }
+
+        var pending = await challenges.ListAsync(time.GetUtcNow(), ct).ConfigureAwait(false);
+        var answers = pending.Where(c => new EdgeConfiguration { Challenges = new Dictionary<string, string> { [c.Token] = c.KeyAuthorization } }.Validate().Count == 0)
+            .ToDictionary(c => c.Token, c => c.KeyAuthorization, StringComparer.Ordinal);
+        return (new EdgeConfiguration { Sites = sites, Challenges = answers }, problems);
+    }
+
+    private async Task<EdgeSite?> SiteAsync(AppInstance instance, string domain, CertificateRecord? certificate, List<string> problems, CancellationToken ct)
+    {
+        var manifest = await packages.ManifestAsync(instance.Name, instance.Version, ct).ConfigureAwait(false);
+        var routes = new List<EdgeRoute>();
+        foreach (var route in manifest.Routes ?? [])
+        {
+            // Containers are reached on the app's own network; an address changes when a
+            // container is made again, which is why every operation syncs the proxy.
+            var container = await engine.Containers.InspectAsync(ResourceNames.Container(instance.Name, route.Service), ct).ConfigureAwait(false);
+            if (container is null || !container.Addresses.TryGetValue(ResourceNames.InternalNetwork(instance.Name), out var address) || string.IsNullOrEmpty(address))
             {
                 continue;
             }
 
-            var certificate = issued.GetValueOrDefault(domain) is { ChainFile: { } chain, KeyFile: { } key } && File.Exists(chain) && File.Exists(key)
-                ? new EdgeCertificate(chain, key)
-                : null;
-            sites.Add(new EdgeSite { Domain = domain, Instance = instance.Name, Routes = routes, Certificate = certificate });
+            routes.Add(new EdgeRoute
+            {
+                PathPrefix = Join(instance.Path, route.Path),
+                Upstream = $"{address}:{route.Port}",
+                WebSocket = route.Websocket ?? false,
+                Buffering = route.Buffering ?? true,
+                MaxBodyBytes = route.MaxBody?.Bytes ?? DefaultMaxBody,
+                Timeout = route.Timeout?.Value ?? DefaultTimeout,
+            });
         }
 
-        var pending = await challenges.ListAsync(time.GetUtcNow(), ct).ConfigureAwait(false);
-        return new EdgeConfiguration
+        if (routes.Count == 0)
         {
-            Sites = sites,
-            Challenges = pending.ToDictionary(c => c.Token, c => c.KeyAuthorization, StringComparer.Ordinal),
-        };
+            return null;
+        }
+
+        return new EdgeSite { Domain = domain, Instance = instance.Name, Routes = routes, Certificate = Pair(certificate, problems) };
     }
+
+    /// <summary>The certificate's files when they exist and make a pair (the key is the certificate's).</summary>
+    private static EdgeCertificate? Pair(CertificateRecord? certificate, List<string> problems)
+    {
+        if (certificate is not { ChainFile: { } chain, KeyFile: { } key })
+        {
+            return null;
+        }
+
+        try
+        {
+            using var pair = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(chain, key);
+            return new EdgeCertificate(chain, key);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            problems.Add($"{certificate.Domain}: the certificate files cannot be used ({e.Message}); served without them");
+            return null;
+        }
+    }
+
+    /// <summary>The manifest format's defaults for a route (FORMAT.md).</summary>
+    public const long DefaultMaxBody = 100L * 1024 * 1024;
+
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     private static string Join(string? instancePath, string routePath)
     {

@@ -53,7 +53,7 @@ public sealed class OperationRunner(
             {
                 await observer.FinishedAsync(finished, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 await LogAsync(finished.Id, "warning", e.Message, CancellationToken.None).ConfigureAwait(false);
             }

@@ -69,26 +69,10 @@ public static class LifecycleServiceCollectionExtensions
             }));
         }
 
-        services.TryAddSingleton(sp => new EdgeSync(
-            sp.GetRequiredService<IInstanceStore>(),
-            sp.GetRequiredService<IPackageArchive>(),
-            sp.GetRequiredService<IContainerEngine>(),
-            sp.GetRequiredService<ICertificateStore>(),
-            sp.GetRequiredService<IChallengeStore>(),
-            sp.GetRequiredService<InstanceLocks>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<IEdgeProxy>()));
+        // Without a proxy (none configured), IEdgeProxy is absent and both take their null default.
+        services.TryAddSingleton<EdgeSync>();
         services.TryAddSingleton<ICertificateAuthority, AcmeCertificateAuthority>();
-        services.TryAddSingleton(sp => new CertificateService(
-            sp.GetRequiredService<ICertificateStore>(),
-            sp.GetRequiredService<IDomainStore>(),
-            sp.GetRequiredService<DomainChecker>(),
-            sp.GetRequiredService<ICertificateAuthority>(),
-            sp.GetRequiredService<IChallengeStore>(),
-            sp.GetRequiredService<EdgeSync>(),
-            options,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<IEdgeProxy>()));
+        services.TryAddSingleton<CertificateService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationObserver, EdgeObserver>());
 
         services.TryAddSingleton<AppService>();

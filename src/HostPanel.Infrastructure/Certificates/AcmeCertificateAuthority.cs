@@ -42,7 +42,18 @@ public sealed class AcmeCertificateAuthority(HostPanelOptions options, ISecretSt
                 // "replaces" only where the CA has renewal information (RFC 9773).
                 Replaces = replaces is not null && directory.RenewalInfo is not null ? AcmeRenewal.GetCertId(replaces) : null,
             };
-            var certificate = await client.IssueAsync(names, new Responder(answers, names[0]), issueOptions, ct).ConfigureAwait(false);
+            AcmeCertificate certificate;
+            try
+            {
+                certificate = await client.IssueAsync(names, new Responder(answers, names[0]), issueOptions, ct).ConfigureAwait(false);
+            }
+            catch (AcmeProblemException e) when (issueOptions.Replaces is not null && e.Type == AcmeErrorTypes.AlreadyReplaced)
+            {
+                // The certificate was replaced already (an earlier renewal whose result was lost):
+                // a plain order then.
+                certificate = await client.IssueAsync(names, new Responder(answers, names[0]), new AcmeIssueOptions(), ct).ConfigureAwait(false);
+            }
+
             using (certificate)
             {
                 return new IssuedCertificate(certificate.ChainPem, certificate.PrivateKeyPem, X509CertificateLoader.LoadCertificate(certificate.Certificate.RawData));

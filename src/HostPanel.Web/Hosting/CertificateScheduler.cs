@@ -29,7 +29,7 @@ internal sealed partial class CertificateScheduler(
         {
             await edge.SyncAsync(stoppingToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
             LogFailed(e);
         }
@@ -39,15 +39,21 @@ internal sealed partial class CertificateScheduler(
         {
             try
             {
+                var warned = (await certificates.ListAsync(stoppingToken).ConfigureAwait(false)).ToDictionary(r => r.Domain, r => r.WarnedDays, StringComparer.Ordinal);
                 foreach (var record in await certificates.RenewDueAsync(stoppingToken).ConfigureAwait(false))
                 {
                     if (record.LastError is { } error)
                     {
                         LogCertificateProblem(record.Domain, error);
                     }
+
+                    if (record.WarnedDays > 0 && record.WarnedDays != warned.GetValueOrDefault(record.Domain))
+                    {
+                        LogExpiryWarning(record.Domain, record.WarnedDays, record.NotAfter);
+                    }
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 LogFailed(e);
             }
@@ -60,6 +66,9 @@ internal sealed partial class CertificateScheduler(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The certificate round failed")]
     private partial void LogFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The certificate of {Domain} expires within {Days} days ({NotAfter}) and could not be renewed yet")]
+    private partial void LogExpiryWarning(string domain, int days, DateTimeOffset? notAfter);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Certificate of {Domain}: {Error}")]
     private partial void LogCertificateProblem(string domain, string error);

@@ -94,6 +94,34 @@ public sealed class CertificateTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ADamagedCertificateNeverKeepsTheOtherAppsFromBeingServedAndIsIssuedAgain()
+    {
+        await using var life = await WorldEdge.StartAsync(_scratch.DataDirectory, Ct);
+        var brokenApp = _scratch.Name("broken");
+        var healthyApp = _scratch.Name("fine");
+        var broken = await InstallAsync(life, brokenApp, $"{brokenApp}.example.org");
+        var healthy = await InstallAsync(life, healthyApp, $"{healthyApp}.example.org");
+        var store = life.Get<ICertificateStore>();
+        var damaged = (await store.FindAsync(broken, Ct))!;
+        var other = (await store.FindAsync(healthy, Ct))!;
+        await File.WriteAllTextAsync(damaged.KeyFile!, "-----BEGIN PRIVATE KEY-----\nbroken\n-----END PRIVATE KEY-----\n", Ct);
+
+        // The damaged pair is left out on its own; the other app keeps its certificate.
+        var problems = await life.Get<EdgeSync>().SyncAsync(Ct);
+        Assert.Contains(problems, p => p.Contains(broken, StringComparison.Ordinal));
+        Assert.Equal(other.Serial, await WorldEdge.ServedSerialAsync(healthy, Ct));
+
+        // The next round sees the damage and issues it again.
+        var round = await life.Get<CertificateService>().RenewDueAsync(Ct);
+        var repaired = Assert.Single(round, r => r.Domain == broken);
+        Assert.Null(repaired.LastError);
+        Assert.NotEqual(damaged.Serial, repaired.Serial);
+        Assert.Equal(repaired.Serial, await WorldEdge.ServedSerialAsync(broken, Ct));
+        Assert.Equal(other.Serial, Assert.Single(round, r => r.Domain == healthy).Serial);
+        Assert.False(File.Exists(damaged.KeyFile), "the damaged files are deleted once replaced");
+    }
+
+    [Fact]
     public async Task RenewalHappensAtItsTimeAndAReloadDropsNoRequest()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);

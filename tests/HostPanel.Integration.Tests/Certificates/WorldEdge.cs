@@ -48,16 +48,7 @@ public sealed class WorldEdge : IAsyncLifetime
         {
             if (clock is not null)
             {
-                services.AddSingleton(sp => new CertificateService(
-                    sp.GetRequiredService<ICertificateStore>(),
-                    sp.GetRequiredService<IDomainStore>(),
-                    sp.GetRequiredService<DomainChecker>(),
-                    sp.GetRequiredService<ICertificateAuthority>(),
-                    sp.GetRequiredService<IChallengeStore>(),
-                    sp.GetRequiredService<EdgeSync>(),
-                    sp.GetRequiredService<HostPanelOptions>(),
-                    clock,
-                    sp.GetService<IEdgeProxy>()));
+                services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CertificateService>(sp, clock));
             }
         });
 

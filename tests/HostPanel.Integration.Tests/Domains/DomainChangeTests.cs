@@ -85,6 +85,8 @@ public sealed class DomainChangeTests : IAsyncDisposable
         var refused = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.ChangeDomainAsync(name, owned, "test", Ct));
         var install = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = _scratch.Name("wall2"), Domain = owned }, Ct));
 
+        var taken = await Assert.ThrowsAsync<AppRequestException>(() => life.Get<DomainService>().AddAsync($"{name}.example.org", "voisins", ct: Ct));
+        Assert.Equal(CoreText.Format("DomainOfAnotherOrganization", $"{name}.example.org"), taken.Message);
         Assert.Equal(CoreText.Format("DomainOfAnotherOrganization", owned), refused.Message);
         Assert.Equal(CoreText.Format("DomainOfAnotherOrganization", owned), install.Message);
         Assert.DoesNotContain("voisins", refused.Message, StringComparison.OrdinalIgnoreCase);

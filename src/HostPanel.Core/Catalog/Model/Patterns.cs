@@ -13,8 +13,13 @@ public static class Patterns
     public const string OwnerHint = "UID:GID in numbers (for example 33:33)";
     public const string AbsolutePath = "^/[^\\0]*$";
     public const string AbsolutePathHint = "an absolute path inside the container (for example /var/www/html)";
-    public const string RoutePath = "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$";
-    public const string RoutePathHint = "a URL path starting with '/' (for example /api/v1/streaming)";
+    public const string HttpPath = "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$";
+    public const string HttpPathHint = "a URL path starting with '/' (for example /status.php)";
+
+    // The same rule as the edge proxy's (EdgeValidation): no '*', '%' or empty segment, which
+    // Caddy would read as patterns or escapes, and no trailing '/'.
+    public const string RoutePath = "^(/|(/[A-Za-z0-9._~!$&'()+,;=:@-]+)+)$";
+    public const string RoutePathHint = "'/' or a URL path of non-empty segments without a trailing '/', '*' or '%' (for example /api/v1/streaming)";
     public const string FileMode = "^0?[0-7]{3}$";
     public const string FileModeHint = "an octal mode such as \"0444\"";
     public const string Version = "^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$";

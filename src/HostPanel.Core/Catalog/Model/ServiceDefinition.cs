@@ -132,7 +132,7 @@ public sealed class HttpProbe
     [RequiredField, Bounds(1, 65535)]
     public int Port { get; set; }
 
-    [RequiredField, Pattern(Patterns.RoutePath, Patterns.RoutePathHint)]
+    [RequiredField, Pattern(Patterns.HttpPath, Patterns.HttpPathHint)]
     public string Path { get; set; } = "";
 
     [Bounds(100, 599)]
