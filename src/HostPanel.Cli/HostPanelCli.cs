@@ -30,6 +30,8 @@ public static class HostPanelCli
         root.Add(Backups.BackupCommands.Build(globals, output, error));
         root.Add(Backups.BackupCommands.RestoreFrom(globals, output, error));
         root.Add(Domains.DomainCommands.Build(globals, output, error));
+        root.Add(Mail.MailCommands.Build(globals, output, error));
+        root.Add(Organizations.OrganizationCommands.Build(globals, output, error));
         root.Add(Certificates.CertificateCommands.Build(globals, output, error));
         root.Add(Certificates.CertificateCommands.Proxy(globals, output, error));
 

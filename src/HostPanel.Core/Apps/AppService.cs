@@ -43,7 +43,8 @@ public sealed partial class AppService(
     TimeProvider time,
     Backups.IPreUpdateBackup? preUpdateBackup = null,
     IDomainStore? domains = null,
-    DomainService? domainService = null)
+    DomainService? domainService = null,
+    OrganizationService? organizationService = null)
 {
     /// <summary>Validates, records and runs an install; returns the finished operation.</summary>
     public Task<Operation> InstallAsync(InstallRequest request, CancellationToken ct = default)
@@ -92,6 +93,11 @@ public sealed partial class AppService(
         if (previous is not null && (previous.AppId != manifest.Id || previous.OrganizationId != organization.Id))
         {
             throw new AppRequestException("name", CoreText.Format("InstanceNameTakenOtherApp", name, previous.AppId));
+        }
+
+        if (organizationService is not null)
+        {
+            await organizationService.EnsureWithinQuotaAsync(organization.Id, manifest, previous?.Name, ct).ConfigureAwait(false);
         }
 
         var domain = await ValidateDomainAsync(manifest, request.Domain, name, organization.Id, ct).ConfigureAwait(false);
@@ -199,6 +205,11 @@ public sealed partial class AppService(
         if (!AppVersion.TryParse(target.Version, out var targetVersion) || !AppVersion.TryParse(instance.Version, out var currentVersion) || targetVersion.CompareTo(currentVersion) <= 0)
         {
             throw new AppRequestException("version", CoreText.Format("NoNewerVersion", name, instance.Version));
+        }
+
+        if (organizationService is not null)
+        {
+            await organizationService.EnsureWithinQuotaAsync(instance.OrganizationId, target, instance.Name, ct).ConfigureAwait(false);
         }
 
         // A backup first, and no update without it: whatever happens next, the data as it was

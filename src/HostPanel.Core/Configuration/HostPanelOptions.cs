@@ -62,6 +62,13 @@ public sealed class HostPanelOptions
     /// </summary>
     public string? AcmeTrustedRoots { get; set; }
 
+    /// <summary>
+    /// A PEM file of certificate authorities trusted for the mail server's TLS besides the
+    /// system's trust store (a private relay, a test server); empty: the system's only. The
+    /// certificate must still be for the server's name.
+    /// </summary>
+    public string? MailExtraTrustedCa { get; set; }
+
     /// <summary>The edge proxy's (Caddy's) admin API socket; empty: no proxy is driven.</summary>
     public string? ProxyAdminSocket { get; set; }
 

@@ -9,8 +9,10 @@ using HostPanel.Core.Edge;
 using HostPanel.Infrastructure.Certificates;
 using HostPanel.Infrastructure.Domains;
 using HostPanel.Infrastructure.Edge;
+using HostPanel.Infrastructure.Mail;
 using HostPanel.Core.Engine;
 using HostPanel.Core.Operations;
+using HostPanel.Core.Organizations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -75,6 +77,8 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<CertificateService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationObserver, EdgeObserver>());
 
+        services.AddHostPanelMail(options);
+        services.TryAddSingleton<OrganizationService>();
         services.TryAddSingleton<AppService>();
         services.TryAddSingleton<Reconciler>();
         return services;

@@ -1,3 +1,4 @@
+using HostPanel.Infrastructure.Mail;
 using HostPanel.Infrastructure.Secrets;
 using HostPanel.Infrastructure.State;
 using Microsoft.AspNetCore.Identity;
@@ -42,6 +43,10 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
 
     internal DbSet<ChallengeRow> AcmeChallenges => Set<ChallengeRow>();
 
+    internal DbSet<MailProfileRow> MailProfiles => Set<MailProfileRow>();
+
+    internal DbSet<QuotaRow> OrganizationQuotas => Set<QuotaRow>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -63,5 +68,7 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
         builder.ApplyConfiguration(new DomainRowConfiguration());
         builder.ApplyConfiguration(new CertificateRowConfiguration());
         builder.ApplyConfiguration(new ChallengeRowConfiguration());
+        builder.ApplyConfiguration(new MailProfileRowConfiguration());
+        builder.ApplyConfiguration(new QuotaRowConfiguration());
     }
 }

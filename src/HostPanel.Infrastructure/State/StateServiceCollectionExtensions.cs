@@ -40,6 +40,7 @@ public static class StateServiceCollectionExtensions
         services.TryAddSingleton<HostPanel.Core.Domains.IDomainStore, EfDomainStore>();
         services.TryAddSingleton<HostPanel.Core.Certificates.ICertificateStore, EfCertificateStore>();
         services.TryAddSingleton<HostPanel.Core.Certificates.IChallengeStore, EfChallengeStore>();
+        services.TryAddSingleton<IQuotaStore, EfQuotaStore>();
         return services;
     }
 }

@@ -39,6 +39,16 @@ public static class World
     /// <summary>The SFTP server's directory for tests, the same path locally and over SFTP.</summary>
     public static string SftpPath => Require("HOSTPANEL_TEST_SFTP_PATH");
 
+    /// <summary>The SMTP sink (aiosmtpd: no TLS, no login), host:port.</summary>
+    public static string Smtp => Require("HOSTPANEL_TEST_SMTP");
+
+    public static string SmtpHost => Smtp[..Smtp.LastIndexOf(':')];
+
+    public static int SmtpPort => int.Parse(Smtp[(Smtp.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Where the SMTP sink writes every message it receives, headers and body as received.</summary>
+    public static string SmtpLog => Path.Combine(Require("HOSTPANEL_TESTWORLD_DIR"), "logs", "smtp.log");
+
     public static string Require(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
             ? value

@@ -11,7 +11,11 @@ public sealed record SsoSettings(string Issuer, string ClientId, string ClientSe
 }
 
 /// <summary>The outgoing mail profile handed to apps.</summary>
-public sealed record SmtpSettings(string Host, int Port, string Username, string Password, string From, string Security);
+public sealed record SmtpSettings(string Host, int Port, string Username, string Password, string From, string Security)
+{
+    /// <summary>Everything but the password, which never reaches a log or a message.</summary>
+    public override string ToString() => $"SmtpSettings {{ Host = {Host}, Port = {Port}, Username = {Username}, From = {From}, Security = {Security} }}";
+}
 
 /// <summary>Everything a manifest's placeholders can refer to, for one installed app.</summary>
 public sealed record PlaceholderContext

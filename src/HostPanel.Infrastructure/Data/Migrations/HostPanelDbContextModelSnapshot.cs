@@ -90,6 +90,46 @@ namespace HostPanel.Infrastructure.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("HostPanel.Infrastructure.Mail.MailProfileRow", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasMaxLength(68)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromAddress")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Security")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Scope");
+
+                    b.ToTable("MailProfiles", (string)null);
+                });
+
             modelBuilder.Entity("HostPanel.Infrastructure.Secrets.InstanceSecretRow", b =>
                 {
                     b.Property<string>("Instance")
@@ -478,6 +518,26 @@ namespace HostPanel.Infrastructure.Data.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("Organizations", (string)null);
+                });
+
+            modelBuilder.Entity("HostPanel.Infrastructure.State.QuotaRow", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MaxApps")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MaxMemoryBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MaxStorageBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("OrganizationQuotas", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
