@@ -368,6 +368,11 @@ public sealed partial class AppService(
         // An app gets a precise name: wildcards are for certificates shared by several names.
         var normalized = (DomainName.TryParse(domain, allowWildcard: false, out var problem)
             ?? throw new AppRequestException("domain", problem!)).Ascii;
+        if (DomainName.IsReserved(normalized))
+        {
+            throw new AppRequestException("domain", CoreText.Format("DomainNotAName", domain));
+        }
+
 
         // A domain another organization owns is refused without saying whose it is.
         if (domains is not null && await domains.FindAsync(normalized, ct).ConfigureAwait(false) is { } owned && owned.OrganizationId != organizationId)

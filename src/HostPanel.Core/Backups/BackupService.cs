@@ -26,7 +26,9 @@ public sealed partial class BackupService(
     IContainerEngine engine,
     BackupStepExecutor steps,
     TimeProvider time,
-    Domains.IDomainStore? domains = null) : IPreUpdateBackup
+    Domains.IDomainStore? domains = null,
+    Domains.DomainService? domainService = null,
+    Organizations.OrganizationService? organizationService = null) : IPreUpdateBackup
 {
     /// <summary>Below this much free space on a local target, a backup does not start.</summary>
     public const long MinimumFreeBytes = 64L * 1024 * 1024;
@@ -105,7 +107,12 @@ public sealed partial class BackupService(
     /// <paramref name="toInstance"/>, a new app made from the backup. The running app is left as
     /// it was when anything fails before the restored app is healthy.
     /// </summary>
-    public async Task<Operation> RestoreAsync(string snapshot, string actor, string? toInstance = null, string? organizationId = null, string? domain = null, CancellationToken ct = default)
+    public Task<Operation> RestoreAsync(string snapshot, string actor, string? toInstance = null, string? organizationId = null, string? domain = null, CancellationToken ct = default) =>
+        RestoreCoreAsync(snapshot, actor, toInstance, organizationId, domain, drillCopy: false, ct);
+
+    // drillCopy: a restore drill's throw-away copy, on a reserved address, not counted against
+    // the organization's quota.
+    private async Task<Operation> RestoreCoreAsync(string snapshot, string actor, string? toInstance, string? organizationId, string? domain, bool drillCopy, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(snapshot) || !SnapshotPattern().IsMatch(snapshot))
         {
@@ -158,7 +165,7 @@ public sealed partial class BackupService(
             }
             else
             {
-                plan = await PrepareFreshAsync(name, existing, record, found, recordPaths[0], org, domain, ct).ConfigureAwait(false);
+                plan = await PrepareFreshAsync(name, existing, record, found, recordPaths[0], org, domain, drillCopy, ct).ConfigureAwait(false);
             }
 
             var operation = NewOperation(name, existing?.OrganizationId ?? org, OperationKind.Restore, actor, existing?.State == InstanceState.Removed ? null : existing?.Version, record.Version);
@@ -264,7 +271,7 @@ public sealed partial class BackupService(
         await RemoveCopyAsync(step.Copy, operation.Actor, ct).ConfigureAwait(false);
         try
         {
-            var restore = await RestoreAsync(step.SnapshotId, operation.Actor, step.Copy, instance.OrganizationId, $"{step.Copy}.drill.invalid", ct).ConfigureAwait(false);
+            var restore = await RestoreCoreAsync(step.SnapshotId, operation.Actor, step.Copy, instance.OrganizationId, $"{step.Copy}.drill.invalid", drillCopy: true, ct).ConfigureAwait(false);
             if (restore.State != OperationState.Succeeded)
             {
                 throw new OperationFailedException(CoreText.Format("DrillRestoreFailed", instance.Name, restore.Outcome ?? restore.State.ToString()), $"restore of the copy {step.Copy}: {restore.Detail}");
@@ -366,7 +373,7 @@ public sealed partial class BackupService(
         await WithRepositoryAsync(org, _ => repositories.SetTargetAsync(org, location, sshKeyFile, sshKnownHostsFile, ct), ct).ConfigureAwait(false);
     }
 
-    private async Task<IReadOnlyList<PlanStep>> PrepareFreshAsync(string name, AppInstance? removed, BackupRecord record, ResticSnapshot found, string recordPath, string org, string? domain, CancellationToken ct)
+    private async Task<IReadOnlyList<PlanStep>> PrepareFreshAsync(string name, AppInstance? removed, BackupRecord record, ResticSnapshot found, string recordPath, string org, string? domain, bool drillCopy, CancellationToken ct)
     {
         if (!AppNamePattern().IsMatch(name))
         {
@@ -386,6 +393,19 @@ public sealed partial class BackupService(
         var address = domain is null
             ? record.Domain
             : (Domains.DomainName.TryParse(domain, allowWildcard: false, out var problem) ?? throw new AppRequestException("domain", problem!)).Ascii;
+        if (!drillCopy && address is not null && Domains.DomainName.IsReserved(address))
+        {
+            throw new AppRequestException("domain", CoreText.Format("DomainNotAName", address));
+        }
+
+        // A new app from a backup is held to the organization's quota like an install.
+        var package = new AppPackage(record.ManifestYaml, record.Files);
+        var manifest = DirectoryAppCatalog.Parse(package, name);
+        if (!drillCopy && organizationService is not null)
+        {
+            await organizationService.EnsureWithinQuotaAsync(org, manifest, removed?.Name, ct).ConfigureAwait(false);
+        }
+
         if (address is not null)
         {
             // Another organization's domain is refused without saying whose it is.
@@ -400,6 +420,11 @@ public sealed partial class BackupService(
             {
                 throw new AppRequestException("domain", CoreText.Format("DomainTaken", address, holder.Name));
             }
+        }
+
+        if (!drillCopy && address is not null && domainService is not null)
+        {
+            await domainService.AttachAsync(address, name, org, ct).ConfigureAwait(false);
         }
 
         var now = time.GetUtcNow();
@@ -426,7 +451,6 @@ public sealed partial class BackupService(
             await instances.UpdateAsync(instance, ct).ConfigureAwait(false);
         }
 
-        var package = new AppPackage(record.ManifestYaml, record.Files);
         await packages.SaveAsync(name, record.Version, package, ct).ConfigureAwait(false);
 
         // Exactly the backed-up secrets: files restored with the app may hold them (a database
@@ -436,7 +460,6 @@ public sealed partial class BackupService(
             await secrets.SetAsync(name, key, value, ct).ConfigureAwait(false);
         }
 
-        var manifest = DirectoryAppCatalog.Parse(package, name);
         var existing = (await engine.Volumes.ListAsync(LabelFilter.Managed.And(HostPanelLabels.Instance, name), ct).ConfigureAwait(false))
             .Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
         return BackupPlanner.Restore(manifest, instance, record, found.Id, recordPath, null, existing);

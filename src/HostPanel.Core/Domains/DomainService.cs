@@ -95,9 +95,12 @@ public sealed class DomainService(IDomainStore domains, IOrganizationStore organ
         }
     }
 
-    private static DomainName Parse(string? text, ChallengeKind challenge) =>
-        DomainName.TryParse(text, allowWildcard: challenge == ChallengeKind.Dns01, out var problem)
+    private static DomainName Parse(string? text, ChallengeKind challenge)
+    {
+        var name = DomainName.TryParse(text, allowWildcard: challenge == ChallengeKind.Dns01, out var problem)
             ?? throw new AppRequestException("domain", problem!);
+        return DomainName.IsReserved(name.Ascii) ? throw new AppRequestException("domain", CoreText.Format("DomainNotAName", text ?? string.Empty)) : name;
+    }
 
     private async Task<string> OrganizationAsync(string? id, CancellationToken ct)
     {

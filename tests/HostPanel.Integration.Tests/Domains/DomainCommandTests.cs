@@ -51,6 +51,7 @@ public sealed class DomainCommandTests : IAsyncDisposable
     [InlineData("cloud_1.example.org", "(_)")]
     [InlineData("*.example.org", "wildcard")]
     [InlineData("localhost", "not a full name")]
+    [InlineData("cloud.example.invalid", "not a domain name")]
     public async Task BadDomainsAreRefusedWithAPlainMessage(string typed, string expected)
     {
         var run = await HostPanelAsync("domain", "add", typed);

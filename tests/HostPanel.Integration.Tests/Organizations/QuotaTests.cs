@@ -45,6 +45,14 @@ public sealed class QuotaTests : IAsyncDisposable
         Assert.Equal(CoreText.Format("QuotaMemoryExceeded", "velo", OrganizationService.Shown(100L << 20), OrganizationService.Shown(16L << 20), "Gallery", OrganizationService.Shown(256L << 20)), memory.Message);
         Assert.Null(await life.Instances.FindAsync(second, Ct));
 
+        // A new app made from a backup is held to the quota like an install.
+        await life.Get<OrganizationService>().SetQuotaAsync("velo", 1, null, null, Ct);
+        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(first, "test", Ct)).State);
+        var snapshot = Assert.Single(await life.Backups.ListAsync("velo", first, Ct)).SnapshotId;
+        var restore = await Assert.ThrowsAsync<AppRequestException>(() => life.Backups.RestoreAsync(snapshot, "test", second, "velo", $"{second}.example.org", Ct));
+        Assert.Equal(CoreText.Format("QuotaAppsExceeded", "velo", 1), restore.Message);
+        Assert.Null(await life.Instances.FindAsync(second, Ct));
+
         // Another organization is not held to this one's limits.
         var other = _scratch.Name("q3");
         Assert.Equal(OperationState.Succeeded, (await life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = other, Domain = $"{other}.example.org" }, Ct)).State);
@@ -54,8 +62,8 @@ public sealed class QuotaTests : IAsyncDisposable
         var velo = doc.RootElement.EnumerateArray().Single(o => o.GetProperty("id").GetString() == "velo");
         Assert.Equal(1, velo.GetProperty("apps").GetInt32());
         Assert.Equal(16L << 20, velo.GetProperty("memoryBytes").GetInt64());
-        Assert.Equal(5, velo.GetProperty("quota").GetProperty("apps").GetInt32());
-        Assert.Equal(100L << 20, velo.GetProperty("quota").GetProperty("memoryBytes").GetInt64());
+        Assert.Equal(1, velo.GetProperty("quota").GetProperty("apps").GetInt32());
+        Assert.Equal(JsonValueKind.Null, velo.GetProperty("quota").GetProperty("memoryBytes").ValueKind);
         Assert.Equal(JsonValueKind.Null, velo.GetProperty("quota").GetProperty("storageBytes").ValueKind);
     }
 
