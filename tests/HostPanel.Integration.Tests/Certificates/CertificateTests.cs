@@ -122,6 +122,48 @@ public sealed class CertificateTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task APanelThatStopsAndStartsAgainNeverInterruptsTheApps()
+    {
+        var name = _scratch.Name("restart");
+        var domain = $"{name}.example.org";
+        string serial;
+        await using (var life = await WorldEdge.StartAsync(_scratch.DataDirectory, Ct))
+        {
+            await InstallAsync(life, name, domain);
+            serial = (await life.Get<ICertificateStore>().FindAsync(domain, Ct))!.Serial!;
+        }
+
+        // The panel is gone: the proxy keeps serving the app with its certificate.
+        using var https = WorldEdge.Https();
+        Assert.Contains("HostPanel test web", await https.GetStringAsync($"https://{domain}/", Ct), StringComparison.Ordinal);
+        Assert.Equal(serial, await WorldEdge.ServedSerialAsync(domain, Ct));
+
+        // It starts again and gives the proxy its configuration while requests go on.
+        var statuses = new List<HttpStatusCode>();
+        using var stop = new CancellationTokenSource();
+        var traffic = Task.Run(async () =>
+        {
+            for (var i = 0; i < 200 && !stop.IsCancellationRequested; i++)
+            {
+                using var response = await https.GetAsync($"https://{domain}/", Ct);
+                statuses.Add(response.StatusCode);
+                await Task.Delay(25, Ct);
+            }
+        }, Ct);
+        await using (var life = await WorldEdge.StartAsync(_scratch.DataDirectory, Ct))
+        {
+            Assert.Empty(await life.Get<EdgeSync>().SyncAsync(Ct));
+            await Task.Delay(500, Ct);
+        }
+
+        await stop.CancelAsync();
+        await traffic;
+        Assert.True(statuses.Count >= 5, $"{statuses.Count} requests");
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(serial, await WorldEdge.ServedSerialAsync(domain, Ct));
+    }
+
+    [Fact]
     public async Task RenewalHappensAtItsTimeAndAReloadDropsNoRequest()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
