@@ -71,7 +71,7 @@ internal static class CertificateCommands
             foreach (var r in records)
             {
                 var state = r.LastError ?? (r.NotAfter is { } until ? CliText.Format("CertValidUntil", until.ToLocalTime().ToString("g", System.Globalization.CultureInfo.CurrentCulture)) : "-");
-                await output.WriteLineAsync($"{Shown(r.Domain),-40} {state}").ConfigureAwait(false);
+                await output.WriteLineAsync($"{DomainName.Display(r.Domain),-40} {state}").ConfigureAwait(false);
             }
 
             if (records.Count == 0)
@@ -110,7 +110,5 @@ internal static class CertificateCommands
         }));
         return command;
     }
-
-    private static string Shown(string ascii) => DomainName.TryParse(ascii, allowWildcard: true, out _)?.Unicode ?? ascii;
 
 }

@@ -32,7 +32,7 @@ internal static class DomainCommands
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var domains = services.GetRequiredService<DomainService>();
             var added = await domains.AddAsync(parsed.GetValue(name), parsed.GetValue(org), parsed.GetValue(dns) ? ChallengeKind.Dns01 : ChallengeKind.Http01, ct).ConfigureAwait(false);
-            await output.WriteLineAsync(CliText.Format("DomainAdded", Shown(added.Name), added.OrganizationId)).ConfigureAwait(false);
+            await output.WriteLineAsync(CliText.Format("DomainAdded", DomainName.Display(added.Name), added.OrganizationId)).ConfigureAwait(false);
             if (added.Challenge == ChallengeKind.Http01)
             {
                 var check = await domains.CheckAsync(added.Name, ct).ConfigureAwait(false);
@@ -55,14 +55,14 @@ internal static class DomainCommands
             var list = await services.GetRequiredService<DomainService>().ListAsync(parsed.GetValue(org), ct).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {
-                var rows = list.Select(d => new { domain = d.Name, display = Shown(d.Name), org = d.OrganizationId, instance = d.Instance, challenge = d.Challenge == ChallengeKind.Dns01 ? "dns-01" : "http-01", createdAt = d.CreatedAt });
+                var rows = list.Select(d => new { domain = d.Name, display = DomainName.Display(d.Name), org = d.OrganizationId, instance = d.Instance, challenge = d.Challenge == ChallengeKind.Dns01 ? "dns-01" : "http-01", createdAt = d.CreatedAt });
                 await output.WriteLineAsync(JsonSerializer.Serialize(rows, CliOutput.Json)).ConfigureAwait(false);
                 return 0;
             }
 
             foreach (var d in list)
             {
-                await output.WriteLineAsync($"{Shown(d.Name),-40} {d.OrganizationId,-16} {d.Instance ?? "-",-20} {(d.Challenge == ChallengeKind.Dns01 ? "dns-01" : "http-01")}").ConfigureAwait(false);
+                await output.WriteLineAsync($"{DomainName.Display(d.Name),-40} {d.OrganizationId,-16} {d.Instance ?? "-",-20} {(d.Challenge == ChallengeKind.Dns01 ? "dns-01" : "http-01")}").ConfigureAwait(false);
             }
 
             if (list.Count == 0)
@@ -106,7 +106,5 @@ internal static class DomainCommands
         }));
         return command;
     }
-
-    private static string Shown(string ascii) => DomainName.TryParse(ascii, allowWildcard: true, out _)?.Unicode ?? ascii;
 
 }

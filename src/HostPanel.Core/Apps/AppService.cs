@@ -42,7 +42,6 @@ public sealed partial class AppService(
     InstanceLocks locks,
     TimeProvider time,
     Backups.IPreUpdateBackup? preUpdateBackup = null,
-    IDomainStore? domains = null,
     DomainService? domainService = null,
     OrganizationService? organizationService = null)
 {
@@ -373,20 +372,12 @@ public sealed partial class AppService(
             throw new AppRequestException("domain", CoreText.Format("DomainNotAName", domain));
         }
 
-
-        // A domain another organization owns is refused without saying whose it is.
-        if (domains is not null && await domains.FindAsync(normalized, ct).ConfigureAwait(false) is { } owned && owned.OrganizationId != organizationId)
+        if (domainService is not null)
         {
-            throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", normalized));
+            await domainService.EnsureFreeAsync(normalized, organizationId, name, ct: ct).ConfigureAwait(false);
         }
 
-        var holder = (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Domain == normalized && i.Name != name);
-        return holder switch
-        {
-            null => normalized,
-            _ when holder.OrganizationId != organizationId => throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", normalized)),
-            _ => throw new AppRequestException("domain", CoreText.Format("DomainTaken", normalized, holder.Name)),
-        };
+        return normalized;
     }
 
     private static (Dictionary<string, string> Plain, Dictionary<string, string> Secret) ValidateAnswers(AppManifest manifest, IReadOnlyDictionary<string, string> given)

@@ -26,7 +26,6 @@ public sealed partial class BackupService(
     IContainerEngine engine,
     BackupStepExecutor steps,
     TimeProvider time,
-    Domains.IDomainStore? domains = null,
     Domains.DomainService? domainService = null,
     Organizations.OrganizationService? organizationService = null) : IPreUpdateBackup
 {
@@ -406,20 +405,9 @@ public sealed partial class BackupService(
             await organizationService.EnsureWithinQuotaAsync(org, manifest, removed?.Name, ct).ConfigureAwait(false);
         }
 
-        if (address is not null)
+        if (address is not null && domainService is not null)
         {
-            // Another organization's domain is refused without saying whose it is.
-            var holder = (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Domain == address && i.Name != name);
-            var owner = domains is null ? null : await domains.FindAsync(address, ct).ConfigureAwait(false);
-            if ((holder is not null && holder.OrganizationId != org) || (owner is not null && owner.OrganizationId != org))
-            {
-                throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", address));
-            }
-
-            if (holder is not null)
-            {
-                throw new AppRequestException("domain", CoreText.Format("DomainTaken", address, holder.Name));
-            }
+            await domainService.EnsureFreeAsync(address, org, name, ct: ct).ConfigureAwait(false);
         }
 
         if (!drillCopy && address is not null && domainService is not null)

@@ -47,6 +47,30 @@ public sealed record CertificateRecord
     public string? ServedSerial { get; init; }
 
     public DateTimeOffset? ServedCheckedAt { get; init; }
+
+    /// <summary>
+    /// Whether the record's files exist and make a pair (a certificate and its own key); when not,
+    /// <paramref name="problem"/> says why (null when there are no files at all).
+    /// </summary>
+    public bool FilesUsable(out string? problem)
+    {
+        problem = null;
+        if (ChainFile is not { } chain || KeyFile is not { } key)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var pair = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(chain, key);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            problem = e.Message;
+            return false;
+        }
+    }
 }
 
 /// <summary>The certificates' records.</summary>

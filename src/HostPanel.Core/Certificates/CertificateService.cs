@@ -96,15 +96,7 @@ public sealed class CertificateService(
         using (issued.Leaf)
         {
             var (chainFile, keyFile) = await WriteFilesAsync(domain, issued, ct).ConfigureAwait(false);
-            DateTimeOffset renewal;
-            try
-            {
-                renewal = await authority.RenewalTimeAsync(issued.Leaf, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                renewal = FallbackRenewal(issued.Leaf.NotBefore.ToUniversalTime(), issued.Leaf.NotAfter.ToUniversalTime());
-            }
+            var renewal = await authority.RenewalTimeAsync(issued.Leaf, ct).ConfigureAwait(false);
 
             // Recorded at once: the certificate is ours even if what follows fails.
             record = record with
@@ -219,31 +211,8 @@ public sealed class CertificateService(
         return record;
     }
 
-    /// <summary>The record's files exist and make a pair (a certificate and its own key).</summary>
-    private static bool FilesPresent(CertificateRecord record)
-    {
-        if (record.ChainFile is not { } chain || !File.Exists(chain) || record.KeyFile is not { } key || !File.Exists(key))
-        {
-            return false;
-        }
+    private static bool FilesPresent(CertificateRecord record) => record.FilesUsable(out _);
 
-        try
-        {
-            using var pair = X509Certificate2.CreateFromPemFile(chain, key);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>⅔ of the lifetime, ½ for one under 10 days (when the CA's renewal information cannot be read).</summary>
-    private static DateTimeOffset FallbackRenewal(DateTimeOffset notBefore, DateTimeOffset notAfter)
-    {
-        var lifetime = notAfter - notBefore;
-        return notBefore + (lifetime < TimeSpan.FromDays(10) ? lifetime / 2 : lifetime * 2 / 3);
-    }
 
     /// <summary>Compares the serial the proxy serves for the domain with the one expected; a difference is recorded as the error.</summary>
     public async Task<CertificateRecord> VerifyServedAsync(CertificateRecord record, CancellationToken ct = default)

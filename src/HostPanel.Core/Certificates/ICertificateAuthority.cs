@@ -27,7 +27,11 @@ public interface ICertificateAuthority
     /// </summary>
     Task<IssuedCertificate> IssueAsync(IReadOnlyList<string> names, ChallengeKind challenge, IChallengeAnswers answers, X509Certificate2? replaces, CancellationToken ct = default);
 
-    /// <summary>When <paramref name="certificate"/> should be renewed (the CA's renewal window, else ⅔ of its lifetime).</summary>
+    /// <summary>
+    /// When <paramref name="certificate"/> should be renewed: in the CA's renewal window, else
+    /// (no window offered, or it could not be read) at ⅔ of its lifetime (½ under 10 days). Never
+    /// fails for want of renewal information.
+    /// </summary>
     Task<DateTimeOffset> RenewalTimeAsync(X509Certificate2 certificate, CancellationToken ct = default);
 }
 

@@ -36,6 +36,9 @@ public sealed record DomainName
 
     public override string ToString() => Ascii;
 
+    /// <summary>How people read a stored (ASCII) name: with its accents, or as stored when it does not parse.</summary>
+    public static string Display(string asciiName) => TryParse(asciiName, allowWildcard: true, out _)?.Unicode ?? asciiName;
+
     /// <summary>
     /// A name under the reserved top-level domain <c>.invalid</c> (RFC 2606): never served by the
     /// proxy nor given a certificate (the throw-away copies of restore drills use one).

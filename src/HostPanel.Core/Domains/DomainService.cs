@@ -27,18 +27,13 @@ public sealed class DomainService(IDomainStore domains, IOrganizationStore organ
         var org = await OrganizationAsync(organizationId, ct).ConfigureAwait(false);
         return await locks.RunAsync(RegistryLock, LockWait.Wait, async () =>
         {
-            var existing = await domains.FindAsync(name.Ascii, ct).ConfigureAwait(false);
-            var served = (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Domain == name.Ascii);
-            if ((existing is not null && existing.OrganizationId != org) || (served is not null && served.OrganizationId != org))
-            {
-                throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", name.Unicode));
-            }
-
-            if (existing is not null)
+            await EnsureFreeAsync(name.Ascii, org, null, name.Unicode, ct).ConfigureAwait(false);
+            if (await domains.FindAsync(name.Ascii, ct).ConfigureAwait(false) is { } existing)
             {
                 return existing;
             }
 
+            var served = (await instances.ListAsync(org, false, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Domain == name.Ascii);
             var record = new DomainRecord(name.Ascii, org, served?.Name, challenge, time.GetUtcNow());
             await domains.SaveAsync(record, ct).ConfigureAwait(false);
             return record;
@@ -61,28 +56,31 @@ public sealed class DomainService(IDomainStore domains, IOrganizationStore organ
     public Task AttachAsync(string name, string instance, string organizationId, CancellationToken ct = default) =>
         locks.RunAsync(RegistryLock, LockWait.Wait, async () =>
         {
+            await EnsureFreeAsync(name, organizationId, instance, ct: ct).ConfigureAwait(false);
             var existing = await domains.FindAsync(name, ct).ConfigureAwait(false);
-            if (existing is not null && existing.OrganizationId != organizationId)
-            {
-                throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", name));
-            }
-
-            if (existing?.Instance is { } other && other != instance && await instances.FindAsync(other, ct).ConfigureAwait(false) is { State: not InstanceState.Removed, Domain: var held } && held == name)
-            {
-                throw new AppRequestException("domain", CoreText.Format("DomainTaken", name, other));
-            }
-
             await domains.SaveAsync(existing is null
                 ? new DomainRecord(name, organizationId, instance, ChallengeKind.Http01, time.GetUtcNow())
                 : existing with { Instance = instance }, ct).ConfigureAwait(false);
         }, ct);
 
-    /// <summary>Refuses, before anything is done, a domain that another organization owns.</summary>
-    public async Task EnsureUsableAsync(string name, string organizationId, CancellationToken ct = default)
+    /// <summary>
+    /// The one rule for who may use domain <paramref name="name"/> (ASCII): refused when another
+    /// organization owns it or serves it there — without saying which — and, for app
+    /// <paramref name="instance"/>, when another app of the same organization serves it. The
+    /// refusal shows the name as <paramref name="shown"/> when given.
+    /// </summary>
+    public async Task EnsureFreeAsync(string name, string organizationId, string? instance, string? shown = null, CancellationToken ct = default)
     {
-        if (await domains.FindAsync(name, ct).ConfigureAwait(false) is { } existing && existing.OrganizationId != organizationId)
+        var owner = await domains.FindAsync(name, ct).ConfigureAwait(false);
+        var holder = (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Domain == name && i.Name != instance);
+        if ((owner is not null && owner.OrganizationId != organizationId) || (holder is not null && holder.OrganizationId != organizationId))
         {
-            throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", name));
+            throw new AppRequestException("domain", CoreText.Format("DomainOfAnotherOrganization", shown ?? name));
+        }
+
+        if (instance is not null && holder is not null)
+        {
+            throw new AppRequestException("domain", CoreText.Format("DomainTaken", shown ?? name, holder.Name));
         }
     }
 

@@ -147,21 +147,22 @@ public sealed class EdgeSync(
     /// <summary>The certificate's files when they exist and make a pair (the key is the certificate's).</summary>
     private static EdgeCertificate? Pair(CertificateRecord? certificate, List<string> problems)
     {
-        if (certificate is not { ChainFile: { } chain, KeyFile: { } key })
+        if (certificate is null)
         {
             return null;
         }
 
-        try
+        if (certificate.FilesUsable(out var problem))
         {
-            using var pair = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(chain, key);
-            return new EdgeCertificate(chain, key);
+            return new EdgeCertificate(certificate.ChainFile!, certificate.KeyFile!);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+
+        if (problem is not null)
         {
-            problems.Add($"{certificate.Domain}: the certificate files cannot be used ({e.Message}); served without them");
-            return null;
+            problems.Add($"{certificate.Domain}: the certificate files cannot be used ({problem}); served without them");
         }
+
+        return null;
     }
 
     /// <summary>The manifest format's defaults for a route (FORMAT.md).</summary>

@@ -61,8 +61,18 @@ public sealed class AcmeCertificateAuthority(HostPanelOptions options, ISecretSt
         }, ct).ConfigureAwait(false);
     }
 
-    public Task<DateTimeOffset> RenewalTimeAsync(X509Certificate2 certificate, CancellationToken ct = default) =>
-        CallAsync(client => client.GetRenewalTimeAsync(certificate, ct), ct);
+    public async Task<DateTimeOffset> RenewalTimeAsync(X509Certificate2 certificate, CancellationToken ct = default)
+    {
+        try
+        {
+            return await CallAsync(client => client.GetRenewalTimeAsync(certificate, ct), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // The CA's renewal information could not be read: the usual share of the lifetime.
+            return AcmeRenewal.FallbackRenewalTime(certificate);
+        }
+    }
 
     public void Dispose()
     {
