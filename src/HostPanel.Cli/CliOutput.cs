@@ -25,6 +25,11 @@ internal static class CliOutput
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return AppCommands.ExitRefused;
         }
+        catch (HostPanel.Core.Accounts.AccessDeniedException e)
+        {
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return AppCommands.ExitRefused;
+        }
         catch (EdgeProxyException e)
         {
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);

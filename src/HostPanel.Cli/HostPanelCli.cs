@@ -20,7 +20,8 @@ public static class HostPanelCli
         var root = new RootCommand(CliText.Get("RootDescription"));
         root.Add(globals.DataDirectory);
         root.Add(globals.Catalog);
-        root.Add(EngineCommands.Build(globals, output));
+        root.Add(globals.Token);
+        root.Add(EngineCommands.Build(globals, output, error));
         root.Add(CatalogCommands.Build(globals, output, error));
         foreach (var command in AppCommands.Build(globals, output, error))
         {
@@ -32,6 +33,10 @@ public static class HostPanelCli
         root.Add(Domains.DomainCommands.Build(globals, output, error));
         root.Add(Mail.MailCommands.Build(globals, output, error));
         root.Add(Organizations.OrganizationCommands.Build(globals, output, error));
+        foreach (var command in Accounts.MemberCommands.Build(globals, output, error))
+        {
+            root.Add(command);
+        }
         root.Add(Certificates.CertificateCommands.Build(globals, output, error));
         root.Add(Certificates.CertificateCommands.Proxy(globals, output, error));
 
@@ -55,6 +60,14 @@ internal sealed class GlobalOptions
     {
         Description = CliText.Get("CatalogOption"),
         HelpName = "DIR",
+        Recursive = true,
+    };
+
+    /// <summary>Act with a personal access token's rights (one organization, one role) instead of root's.</summary>
+    public Option<string?> Token { get; } = new("--token")
+    {
+        Description = CliText.Get("TokenOption"),
+        HelpName = "TOKEN",
         Recursive = true,
     };
 }

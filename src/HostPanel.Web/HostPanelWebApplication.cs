@@ -1,6 +1,7 @@
 using HostPanel.Web.Accounts;
 using HostPanel.Web.Hosting;
 using HostPanel.Web.Localization;
+using HostPanel.Web.SingleSignOn;
 
 namespace HostPanel.Web;
 
@@ -30,12 +31,14 @@ public static class HostPanelWebApplication
         builder.AddHostPanelData();
         builder.AddHostPanelAccounts();
         builder.AddHostPanelEngine();
+        builder.AddHostPanelSingleSignOnProvider();
         builder.AddHostPanelLocalization();
         builder.AddHostPanelInterface();
 
         var app = builder.Build();
         app.UseHostPanelPipeline();
         app.MapHostPanelEndpoints();
+        app.MapHostPanelSingleSignOn();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using HostPanel.Core.Accounts;
 using System.CommandLine;
 using System.Text.Json;
 using HostPanel.Core.Apps;
@@ -27,9 +28,10 @@ internal static class AppCommands
         app.Add(SetDomain(globals, output, error));
         app.Add(Remove(globals, output, error));
         app.Add(Logs(globals, output, error));
+        app.Add(Accounts.MemberCommands.AppAccess(globals, output, error));
         yield return app;
         yield return Operations(globals, output, error);
-        yield return Reconcile(globals, output);
+        yield return Reconcile(globals, output, error);
     }
 
     private static Command Install(GlobalOptions globals, TextWriter output, TextWriter error)
@@ -55,7 +57,7 @@ internal static class AppCommands
                 answers[pair[..equals]] = pair[(equals + 1)..];
             }
 
-            var request = new InstallRequest(parsed.GetValue(id)!, Actor())
+            var request = new InstallRequest(parsed.GetValue(id)!, services.Caller())
             {
                 OrganizationId = parsed.GetValue(org),
                 Name = parsed.GetValue(name),
@@ -78,9 +80,9 @@ internal static class AppCommands
             var name = parsed.GetValue(instance)!;
             return verb switch
             {
-                "start" => apps.StartAsync(name, Actor(), ct),
-                "stop" => apps.StopAsync(name, Actor(), ct),
-                _ => apps.RestartAsync(name, Actor(), ct),
+                "start" => apps.StartAsync(name, services.Caller(), ct),
+                "stop" => apps.StopAsync(name, services.Caller(), ct),
+                _ => apps.RestartAsync(name, services.Caller(), ct),
             };
         }));
         return command;
@@ -92,7 +94,7 @@ internal static class AppCommands
         var to = new Option<string?>("--to") { Description = CliText.Get("AppToOption") };
         var command = new Command("update", CliText.Get("AppUpdateDescription")) { instance, to };
         command.SetAction((parsed, ct) => RunAsync(parsed, globals, output, error, ct, (services, _) =>
-            services.GetRequiredService<AppService>().UpdateAsync(parsed.GetValue(instance)!, Actor(), parsed.GetValue(to), ct)));
+            services.GetRequiredService<AppService>().UpdateAsync(parsed.GetValue(instance)!, services.Caller(), parsed.GetValue(to), ct)));
         return command;
     }
 
@@ -102,7 +104,7 @@ internal static class AppCommands
         var domain = new Argument<string>("DOMAIN") { Description = CliText.Get("DomainArgument") };
         var command = new Command("set-domain", CliText.Get("AppSetDomainDescription")) { instance, domain };
         command.SetAction((parsed, ct) => RunAsync(parsed, globals, output, error, ct, (services, _) =>
-            services.GetRequiredService<AppService>().ChangeDomainAsync(parsed.GetValue(instance)!, parsed.GetValue(domain), Actor(), ct)));
+            services.GetRequiredService<AppService>().ChangeDomainAsync(parsed.GetValue(instance)!, parsed.GetValue(domain), services.Caller(), ct)));
         return command;
     }
 
@@ -113,7 +115,7 @@ internal static class AppCommands
         var yes = new Option<bool>("--yes") { Description = CliText.Get("AppYesOption") };
         var command = new Command("remove", CliText.Get("AppRemoveDescription")) { instance, purge, yes };
         command.SetAction((parsed, ct) => RunAsync(parsed, globals, output, error, ct, (services, _) =>
-            services.GetRequiredService<AppService>().RemoveAsync(parsed.GetValue(instance)!, Actor(), parsed.GetValue(purge), parsed.GetValue(yes), ct)));
+            services.GetRequiredService<AppService>().RemoveAsync(parsed.GetValue(instance)!, services.Caller(), parsed.GetValue(purge), parsed.GetValue(yes), ct)));
         return command;
     }
 
@@ -122,10 +124,10 @@ internal static class AppCommands
         var json = new Option<bool>("--json") { Description = CliText.Get("JsonOption") };
         var org = new Option<string?>("--org") { Description = CliText.Get("AppOrgOption") };
         var command = new Command("list", CliText.Get("AppListDescription")) { json, org };
-        command.SetAction(async (parsed, ct) =>
+        command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
-            var instances = await services.GetRequiredService<IInstanceStore>().ListAsync(parsed.GetValue(org), false, ct).ConfigureAwait(false);
+            var instances = await services.GetRequiredService<AccessControl>().AppsAsync(services.Caller(), parsed.GetValue(org), includeRemoved: false, ct).ConfigureAwait(false);
             var containers = await services.GetRequiredService<IContainerEngine>().Containers.ListAsync(LabelFilter.Managed, ct).ConfigureAwait(false);
             var rows = instances.Select(i => new
             {
@@ -150,7 +152,7 @@ internal static class AppCommands
             }
 
             return 0;
-        });
+        }));
         return command;
     }
 
@@ -165,7 +167,7 @@ internal static class AppCommands
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             try
             {
-                var found = await services.GetRequiredService<AppService>().FindAsync(parsed.GetValue(instance)!, allowRemoved: false, ct).ConfigureAwait(false);
+                var found = await services.GetRequiredService<AppService>().FindAsync(services.Caller(), parsed.GetValue(instance)!, OrganizationRole.Administrator, allowRemoved: false, ct).ConfigureAwait(false);
                 var engine = services.GetRequiredService<IContainerEngine>();
                 var containers = await engine.Containers.ListAsync(LabelFilter.Managed.And(HostPanelLabels.Instance, found.Name), ct).ConfigureAwait(false);
                 foreach (var container in containers.Where(c => parsed.GetValue(service) is not { } s || c.Labels.GetValueOrDefault(HostPanelLabels.Service) == s).OrderBy(c => c.Name, StringComparer.Ordinal))
@@ -178,7 +180,7 @@ internal static class AppCommands
 
                 return 0;
             }
-            catch (AppRequestException e)
+            catch (Exception e) when (e is AppRequestException or AccessDeniedException)
             {
                 await error.WriteLineAsync(e.Message).ConfigureAwait(false);
                 return ExitRefused;
@@ -192,10 +194,10 @@ internal static class AppCommands
         var json = new Option<bool>("--json") { Description = CliText.Get("JsonOption") };
         var instance = new Option<string?>("--instance") { Description = CliText.Get("AppInstanceArgument") };
         var command = new Command("operations", CliText.Get("OperationsDescription")) { json, instance };
-        command.SetAction(async (parsed, ct) =>
+        command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
-            var operations = await services.GetRequiredService<IOperationJournal>().ListAsync(parsed.GetValue(instance), null, 200, ct).ConfigureAwait(false);
+            var operations = await services.GetRequiredService<OperationHistory>().ListAsync(services.Caller(), parsed.GetValue(instance), 200, ct).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {
                 var rows = operations.Select(o => new
@@ -223,17 +225,18 @@ internal static class AppCommands
             }
 
             return 0;
-        });
+        }));
         return command;
     }
 
-    private static Command Reconcile(GlobalOptions globals, TextWriter output)
+    private static Command Reconcile(GlobalOptions globals, TextWriter output, TextWriter error)
     {
         var json = new Option<bool>("--json") { Description = CliText.Get("JsonOption") };
         var command = new Command("reconcile", CliText.Get("ReconcileDescription")) { json };
-        command.SetAction(async (parsed, ct) =>
+        command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
+            AccessControl.RequireHoster(services.Caller());
             var report = await services.GetRequiredService<Reconciler>().RunAsync(ct).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {
@@ -263,7 +266,7 @@ internal static class AppCommands
             }
 
             return report.Drift.Count == 0 ? 0 : ExitFailed;
-        });
+        }));
         return command;
     }
 
@@ -308,7 +311,7 @@ internal static class AppCommands
 
             return ExitFailed;
         }
-        catch (AppRequestException e)
+        catch (Exception e) when (e is AppRequestException or AccessDeniedException)
         {
             progress.Finish();
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
@@ -316,5 +319,4 @@ internal static class AppCommands
         }
     }
 
-    internal static string Actor() => $"cli:{Environment.UserName}";
 }

@@ -1,3 +1,4 @@
+using HostPanel.Core.Accounts;
 using System.CommandLine;
 using System.Text.Json;
 using HostPanel.Cli.Apps;
@@ -44,7 +45,7 @@ internal static class BackupCommands
             var password = (await File.ReadAllTextAsync(file, ct).ConfigureAwait(false)).Trim();
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var operations = await services.GetRequiredService<BackupService>().RestoreAllAsync(
-                parsed.GetValue(from)!, password, parsed.GetValue(key), parsed.GetValue(knownHosts), AppCommands.Actor(), ct).ConfigureAwait(false);
+                parsed.GetValue(from)!, password, parsed.GetValue(key), parsed.GetValue(knownHosts), services.Caller(), ct).ConfigureAwait(false);
             foreach (var operation in operations)
             {
                 await output.WriteLineAsync(operation.State == HostPanel.Core.Operations.OperationState.Succeeded
@@ -74,7 +75,7 @@ internal static class BackupCommands
             if (parsed.GetValue(instance) is { } name)
             {
                 return await AppCommands.RunAsync(parsed, globals, output, error, ct, (services, _) =>
-                    services.GetRequiredService<BackupService>().BackupAsync(name, AppCommands.Actor(), ct)).ConfigureAwait(false);
+                    services.GetRequiredService<BackupService>().BackupAsync(name, services.Caller(), ct)).ConfigureAwait(false);
             }
 
             if (parsed.GetValue(org) is not { } orgId)
@@ -84,17 +85,25 @@ internal static class BackupCommands
             }
 
             // Every running app of the organization, one after the other; the worst result counts.
-            List<string> apps;
-            await using (var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false))
+            List<string> apps = [];
+            var refused = await CliOutput.RefusalsAsync(error, async () =>
             {
-                apps = [.. (await services.GetRequiredService<IInstanceStore>().ListAsync(orgId, false, ct).ConfigureAwait(false)).Where(i => i.State == InstanceState.Running).Select(i => i.Name)];
+                await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
+                var access = services.GetRequiredService<AccessControl>();
+                var organization = await access.OrganizationAsync(services.Caller(), orgId, OrganizationRole.Administrator, ct).ConfigureAwait(false);
+                apps = [.. (await access.AppsAsync(services.Caller(), organization.Id, includeRemoved: false, ct).ConfigureAwait(false)).Where(i => i.State == InstanceState.Running).Select(i => i.Name)];
+                return 0;
+            }).ConfigureAwait(false);
+            if (refused != 0)
+            {
+                return refused;
             }
 
             var worst = 0;
             foreach (var app in apps)
             {
                 var code = await AppCommands.RunAsync(parsed, globals, output, error, ct, (services, _) =>
-                    services.GetRequiredService<BackupService>().BackupAsync(app, AppCommands.Actor(), ct)).ConfigureAwait(false);
+                    services.GetRequiredService<BackupService>().BackupAsync(app, services.Caller(), ct)).ConfigureAwait(false);
                 worst = Math.Max(worst, code);
             }
 
@@ -108,7 +117,7 @@ internal static class BackupCommands
         var instance = new Argument<string>("INSTANCE") { Description = CliText.Get("AppInstanceArgument") };
         var command = new Command("drill", CliText.Get("BackupDrillDescription")) { instance };
         command.SetAction((parsed, ct) => AppCommands.RunAsync(parsed, globals, output, error, ct, (services, _) =>
-            services.GetRequiredService<BackupService>().DrillAsync(parsed.GetValue(instance)!, AppCommands.Actor(), ct)));
+            services.GetRequiredService<BackupService>().DrillAsync(parsed.GetValue(instance)!, services.Caller(), ct)));
         return command;
     }
 
@@ -121,7 +130,7 @@ internal static class BackupCommands
         command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
-            var entries = await services.GetRequiredService<BackupService>().ListAsync(parsed.GetValue(org), parsed.GetValue(instance), ct).ConfigureAwait(false);
+            var entries = await services.GetRequiredService<BackupService>().ListAsync(services.Caller(), parsed.GetValue(org), parsed.GetValue(instance), ct).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {
                 var rows = entries.Select(e => new { id = e.ShortId, snapshot = e.SnapshotId, time = e.Time, org = e.Organization, instance = e.Instance, app = e.App, version = e.Version });
@@ -152,7 +161,7 @@ internal static class BackupCommands
         var org = Org();
         var command = new Command("restore", CliText.Get("BackupRestoreDescription")) { snapshot, to, domain, org };
         command.SetAction((parsed, ct) => AppCommands.RunAsync(parsed, globals, output, error, ct, (services, _) =>
-            services.GetRequiredService<BackupService>().RestoreAsync(parsed.GetValue(snapshot)!, AppCommands.Actor(), parsed.GetValue(to), parsed.GetValue(org), parsed.GetValue(domain), ct)));
+            services.GetRequiredService<BackupService>().RestoreAsync(parsed.GetValue(snapshot)!, services.Caller(), parsed.GetValue(to), parsed.GetValue(org), parsed.GetValue(domain), ct)));
         return command;
     }
 
@@ -164,8 +173,8 @@ internal static class BackupCommands
         command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
-            var orgId = parsed.GetValue(org) ?? Organization.DefaultId;
-            var result = await services.GetRequiredService<BackupService>().CheckAsync(orgId, parsed.GetValue(all), ct).ConfigureAwait(false);
+            var orgId = services.Organization(parsed.GetValue(org));
+            var result = await services.GetRequiredService<BackupService>().CheckAsync(orgId, services.Caller(), parsed.GetValue(all), ct).ConfigureAwait(false);
             if (result.Ok)
             {
                 await output.WriteLineAsync(CliText.Format("BackupCheckOk", orgId)).ConfigureAwait(false);
@@ -190,8 +199,8 @@ internal static class BackupCommands
         set.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
-            var orgId = parsed.GetValue(org) ?? Organization.DefaultId;
-            await services.GetRequiredService<BackupService>().SetTargetAsync(orgId, parsed.GetValue(location)!, parsed.GetValue(key), parsed.GetValue(knownHosts), ct).ConfigureAwait(false);
+            var orgId = services.Organization(parsed.GetValue(org));
+            await services.GetRequiredService<BackupService>().SetTargetAsync(services.Caller(), orgId, parsed.GetValue(location)!, parsed.GetValue(key), parsed.GetValue(knownHosts), ct).ConfigureAwait(false);
             await output.WriteLineAsync(CliText.Format("BackupTargetSet", orgId, parsed.GetValue(location))).ConfigureAwait(false);
             return 0;
         }));
@@ -207,8 +216,8 @@ internal static class BackupCommands
         command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
-            var orgId = parsed.GetValue(org) ?? Organization.DefaultId;
-            var (repository, password) = await services.GetRequiredService<BackupService>().ExportKeyAsync(orgId, AppCommands.Actor(), ct).ConfigureAwait(false);
+            var orgId = services.Organization(parsed.GetValue(org));
+            var (repository, password) = await services.GetRequiredService<BackupService>().ExportKeyAsync(orgId, services.Caller(), ct).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(new { repository, password }, CliOutput.Json)).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using HostPanel.Core.Accounts;
 using System.CommandLine;
 using System.Text.Json;
 using HostPanel.Cli.Apps;
@@ -26,6 +27,7 @@ internal static class CertificateCommands
         show.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
+            AccessControl.RequireHoster(services.Caller());
             var options = services.GetRequiredService<HostPanel.Core.Configuration.HostPanelOptions>();
             var configuration = await services.GetRequiredService<EdgeSync>().BuildAsync(ct).ConfigureAwait(false);
             var rendered = CaddyConfigRenderer.Render(configuration, new CaddyOptions
@@ -49,7 +51,7 @@ internal static class CertificateCommands
         command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
-            var records = await services.GetRequiredService<CertificateService>().ListAsync(ct).ConfigureAwait(false);
+            var records = await services.GetRequiredService<CertificateService>().ListAsync(services.Caller(), ct).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {
                 var rows = records.Select(r => new
@@ -91,14 +93,8 @@ internal static class CertificateCommands
         command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
-            var domain = DomainName.TryParse(parsed.GetValue(name), allowWildcard: true, out var problem)
-                ?? throw new AppRequestException("domain", problem!);
-            if (await services.GetRequiredService<IDomainStore>().FindAsync(domain.Ascii, ct).ConfigureAwait(false) is not { Instance: not null })
-            {
-                throw new AppRequestException("domain", CliText.Format("CertNoApp", domain.Unicode));
-            }
-
-            var record = await services.GetRequiredService<CertificateService>().EnsureAsync(domain.Ascii, force: true, ct).ConfigureAwait(false);
+            var record = await services.GetRequiredService<CertificateService>().RenewAsync(services.Caller(), parsed.GetValue(name), ct).ConfigureAwait(false);
+            var domain = DomainName.Parse(record.Domain);
             if (record.LastError is { } failure)
             {
                 await error.WriteLineAsync(failure).ConfigureAwait(false);

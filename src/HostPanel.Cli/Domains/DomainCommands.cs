@@ -31,7 +31,7 @@ internal static class DomainCommands
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var domains = services.GetRequiredService<DomainService>();
-            var added = await domains.AddAsync(parsed.GetValue(name), parsed.GetValue(org), parsed.GetValue(dns) ? ChallengeKind.Dns01 : ChallengeKind.Http01, ct).ConfigureAwait(false);
+            var added = await domains.AddAsync(services.Caller(), parsed.GetValue(name), parsed.GetValue(org), parsed.GetValue(dns) ? ChallengeKind.Dns01 : ChallengeKind.Http01, ct).ConfigureAwait(false);
             await output.WriteLineAsync(CliText.Format("DomainAdded", DomainName.Display(added.Name), added.OrganizationId)).ConfigureAwait(false);
             if (added.Challenge == ChallengeKind.Http01)
             {
@@ -52,7 +52,7 @@ internal static class DomainCommands
         command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
-            var list = await services.GetRequiredService<DomainService>().ListAsync(parsed.GetValue(org), ct).ConfigureAwait(false);
+            var list = await services.GetRequiredService<DomainService>().ListAsync(services.Caller(), parsed.GetValue(org), ct).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {
                 var rows = list.Select(d => new { domain = d.Name, display = DomainName.Display(d.Name), org = d.OrganizationId, instance = d.Instance, challenge = d.Challenge == ChallengeKind.Dns01 ? "dns-01" : "http-01", createdAt = d.CreatedAt });

@@ -1,3 +1,4 @@
+using HostPanel.Cli.Apps;
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -15,13 +16,20 @@ internal static class EngineCommands
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public static Command Build(GlobalOptions globals, TextWriter output)
+    public static Command Build(GlobalOptions globals, TextWriter output, TextWriter error)
     {
         var engine = new Command("engine", CliText.Get("EngineDescription"));
         var json = new Option<bool>("--json") { Description = CliText.Get("JsonOption") };
         var status = new Command("status", CliText.Get("EngineStatusDescription")) { json };
         status.SetAction(async (parsed, ct) =>
         {
+            if (CliHost.HasToken(parsed, globals))
+            {
+                // The engine is the whole server's: a token, limited to one organization, does not reach it.
+                await error.WriteLineAsync(HostPanel.Core.Resources.CoreText.Get("NeedsHosterAdministrator")).ConfigureAwait(false);
+                return AppCommands.ExitRefused;
+            }
+
             await using var services = CliHost.Build(parsed, globals);
             var result = await services.GetRequiredService<IContainerEngine>().System.GetStatusAsync(ct).ConfigureAwait(false);
             await output.WriteLineAsync(parsed.GetValue(json) ? ToJson(result) : ToText(result)).ConfigureAwait(false);

@@ -36,7 +36,7 @@ internal static class MailCommands
         {
             var password = parsed.GetValue(passwordFile) is { } file ? await ReadPasswordAsync(file, ct).ConfigureAwait(false) : null;
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
-            var saved = await services.GetRequiredService<MailService>().SaveAsync(new MailProfileInput
+            var saved = await services.GetRequiredService<MailService>().SaveAsync(services.Caller(), new MailProfileInput
             {
                 OrganizationId = parsed.GetValue(org),
                 Host = parsed.GetValue(host),
@@ -63,7 +63,7 @@ internal static class MailCommands
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var mail = services.GetRequiredService<MailService>();
             var organizationId = parsed.GetValue(org);
-            var own = await mail.FindAsync(organizationId, ct).ConfigureAwait(false);
+            var own = await mail.FindAsync(services.Caller(), organizationId, ct).ConfigureAwait(false);
             var used = own ?? await mail.ResolveAsync(organizationId, ct).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {
@@ -100,7 +100,7 @@ internal static class MailCommands
         command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
-            var sent = await services.GetRequiredService<MailService>().SendTestAsync(parsed.GetValue(org), parsed.GetValue(to)!, ct).ConfigureAwait(false);
+            var sent = await services.GetRequiredService<MailService>().SendTestAsync(services.Caller(), parsed.GetValue(org), parsed.GetValue(to)!, ct).ConfigureAwait(false);
             await output.WriteLineAsync(CliText.Format("MailTestSent", sent.To, Server(sent.Profile), Scope(sent.Profile.OrganizationId), sent.Reference)).ConfigureAwait(false);
             return 0;
         }));
@@ -111,7 +111,7 @@ internal static class MailCommands
     /// The password from its file ("-": standard input): one line, its final line break dropped.
     /// Read before anything else, so that a missing file costs no connection.
     /// </summary>
-    private static async Task<string> ReadPasswordAsync(string file, CancellationToken ct)
+    internal static async Task<string> ReadPasswordAsync(string file, CancellationToken ct)
     {
         string text;
         try

@@ -25,7 +25,7 @@ internal static class OrganizationCommands
         command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
-            var added = await services.GetRequiredService<OrganizationService>().AddAsync(parsed.GetValue(id), parsed.GetValue(name), ct).ConfigureAwait(false);
+            var added = await services.GetRequiredService<OrganizationService>().AddAsync(services.Caller(), parsed.GetValue(id), parsed.GetValue(name), ct).ConfigureAwait(false);
             await output.WriteLineAsync(CliText.Format("OrgAdded", added.Id, added.Name)).ConfigureAwait(false);
             return 0;
         }));
@@ -41,9 +41,9 @@ internal static class OrganizationCommands
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var service = services.GetRequiredService<OrganizationService>();
             var rows = new List<(Organization Org, OrganizationQuota Quota, QuotaUsage Usage)>();
-            foreach (var org in await service.ListAsync(ct).ConfigureAwait(false))
+            foreach (var org in await service.ListAsync(services.Caller(), ct).ConfigureAwait(false))
             {
-                rows.Add((org, await service.QuotaAsync(org.Id, ct).ConfigureAwait(false), await service.UsageAsync(org.Id, ct: ct).ConfigureAwait(false)));
+                rows.Add((org, await service.QuotaAsync(services.Caller(), org.Id, ct).ConfigureAwait(false), await service.UsageAsync(services.Caller(), org.Id, ct).ConfigureAwait(false)));
             }
 
             if (parsed.GetValue(json))
@@ -84,15 +84,16 @@ internal static class OrganizationCommands
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var service = services.GetRequiredService<OrganizationService>();
             var org = parsed.GetValue(id)!;
-            var quota = await service.QuotaAsync(org, ct).ConfigureAwait(false);
+            var quota = await service.QuotaAsync(services.Caller(), org, ct).ConfigureAwait(false);
             if (parsed.GetValue(clear))
             {
-                quota = await service.SetQuotaAsync(org, null, null, null, ct).ConfigureAwait(false);
+                quota = await service.SetQuotaAsync(services.Caller(), org, null, null, null, ct).ConfigureAwait(false);
             }
             else if (parsed.GetValue(apps) is not null || parsed.GetValue(memory) is not null || parsed.GetValue(storage) is not null)
             {
                 // What is not given stays as it was.
                 quota = await service.SetQuotaAsync(
+                    services.Caller(),
                     org,
                     parsed.GetValue(apps) ?? quota.MaxApps,
                     parsed.GetValue(memory) ?? Size(quota.MaxMemoryBytes),
@@ -100,7 +101,7 @@ internal static class OrganizationCommands
                     ct).ConfigureAwait(false);
             }
 
-            await output.WriteLineAsync($"{org}: {Describe(quota, await service.UsageAsync(org, ct: ct).ConfigureAwait(false))}").ConfigureAwait(false);
+            await output.WriteLineAsync($"{org}: {Describe(quota, await service.UsageAsync(services.Caller(), org, ct).ConfigureAwait(false))}").ConfigureAwait(false);
             return 0;
         }));
         return command;

@@ -1,3 +1,4 @@
+using HostPanel.Core.Accounts;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using HostPanel.Core.Apps.Planning;
@@ -15,7 +16,7 @@ using HostPanel.Core.Secrets;
 namespace HostPanel.Core.Apps;
 
 /// <summary>What a person asks for when installing an app.</summary>
-public sealed record InstallRequest(string AppId, string Actor)
+public sealed record InstallRequest(string AppId, Caller Caller)
 {
     public string? OrganizationId { get; init; }
     public string? Name { get; init; }
@@ -33,7 +34,6 @@ public sealed record InstallRequest(string AppId, string Actor)
 public sealed partial class AppService(
     IAppCatalog catalog,
     IInstanceStore instances,
-    IOrganizationStore organizations,
     IPackageArchive packages,
     ISecretStore secrets,
     IOperationJournal journal,
@@ -41,9 +41,11 @@ public sealed partial class AppService(
     OperationRunner runner,
     InstanceLocks locks,
     TimeProvider time,
+    AccessControl access,
     Backups.IPreUpdateBackup? preUpdateBackup = null,
     DomainService? domainService = null,
-    OrganizationService? organizationService = null)
+    OrganizationService? organizationService = null,
+    ISsoClientRegistry? sso = null)
 {
     /// <summary>Validates, records and runs an install; returns the finished operation.</summary>
     public Task<Operation> InstallAsync(InstallRequest request, CancellationToken ct = default)
@@ -76,7 +78,7 @@ public sealed partial class AppService(
         }
 
         var manifest = app.Manifest;
-        var organization = await ResolveOrganizationAsync(request.OrganizationId, ct).ConfigureAwait(false);
+        var organization = await access.OrganizationAsync(request.Caller, request.OrganizationId, OrganizationRole.Administrator, ct).ConfigureAwait(false);
         var name = request.Name ?? manifest.Id;
         if (!InstanceNameRegex().IsMatch(name))
         {
@@ -89,7 +91,13 @@ public sealed partial class AppService(
             throw new AppRequestException("name", CoreText.Format("InstanceNameTaken", name));
         }
 
-        if (previous is not null && (previous.AppId != manifest.Id || previous.OrganizationId != organization.Id))
+        if (previous is not null && previous.OrganizationId != organization.Id)
+        {
+            // Kept data of another organization: say only that the name is taken.
+            throw new AppRequestException("name", CoreText.Format("InstanceNameTaken", name));
+        }
+
+        if (previous is not null && previous.AppId != manifest.Id)
         {
             throw new AppRequestException("name", CoreText.Format("InstanceNameTakenOtherApp", name, previous.AppId));
         }
@@ -150,35 +158,36 @@ public sealed partial class AppService(
 
         var existing = (await engine.Volumes.ListAsync(LabelFilter.Managed.And(HostPanelLabels.Instance, name), ct).ConfigureAwait(false))
             .Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
-        var plan = LifecyclePlanner.Install(manifest, instance, existing);
-        var operation = NewOperation(instance, OperationKind.Install, request.Actor, null, manifest.Version);
+        var plan = LifecyclePlanner.Install(manifest, instance, existing, await SsoPlanning.AvailabilityAsync(sso, name, ct).ConfigureAwait(false));
+        var operation = NewOperation(instance, OperationKind.Install, request.Caller.Name, null, manifest.Version);
         await journal.CreateAsync(operation, plan, ct).ConfigureAwait(false);
         return (operation, instance);
     }
 
-    public Task<Operation> StartAsync(string name, string actor, CancellationToken ct = default) =>
-        SimpleAsync(name, actor, OperationKind.Start, (m, i) => LifecyclePlanner.Start(m, i), ct);
+    public Task<Operation> StartAsync(string name, Caller caller, CancellationToken ct = default) =>
+        SimpleAsync(name, caller, OperationKind.Start, (m, i) => LifecyclePlanner.Start(m, i), ct);
 
-    public Task<Operation> StopAsync(string name, string actor, CancellationToken ct = default) =>
-        SimpleAsync(name, actor, OperationKind.Stop, (m, i) => LifecyclePlanner.Stop(m, i), ct);
+    public Task<Operation> StopAsync(string name, Caller caller, CancellationToken ct = default) =>
+        SimpleAsync(name, caller, OperationKind.Stop, (m, i) => LifecyclePlanner.Stop(m, i), ct);
 
-    public Task<Operation> RestartAsync(string name, string actor, CancellationToken ct = default) =>
-        SimpleAsync(name, actor, OperationKind.Restart, (m, i) => LifecyclePlanner.Restart(m, i), ct);
+    public Task<Operation> RestartAsync(string name, Caller caller, CancellationToken ct = default) =>
+        SimpleAsync(name, caller, OperationKind.Restart, (m, i) => LifecyclePlanner.Restart(m, i), ct);
 
     /// <summary>Removes the app; keeps its data unless <paramref name="purge"/> is confirmed.</summary>
-    public Task<Operation> RemoveAsync(string name, string actor, bool purge, bool confirmed, CancellationToken ct = default)
+    public async Task<Operation> RemoveAsync(string name, Caller caller, bool purge, bool confirmed, CancellationToken ct = default)
     {
+        await access.AppAsync(caller, name, OrganizationRole.Administrator, ct).ConfigureAwait(false);
         if (purge && !confirmed)
         {
             throw new AppRequestException("purge", CoreText.Format("PurgeNeedsConfirmation", name));
         }
 
-        return ExclusiveAsync(name, () => RemoveHeldAsync(name, actor, purge, ct), ct);
+        return await ExclusiveAsync(name, () => RemoveHeldAsync(name, caller.Name, purge, ct), ct).ConfigureAwait(false);
     }
 
     private async Task<Operation> RemoveHeldAsync(string name, string actor, bool purge, CancellationToken ct)
     {
-        var instance = await FindAsync(name, allowRemoved: purge, ct).ConfigureAwait(false);
+        var instance = await LoadAsync(name, allowRemoved: purge, ct).ConfigureAwait(false);
         var manifest = await ManifestAsync(instance, instance.Version, ct).ConfigureAwait(false);
         var plan = await AppRemoval.PlanAsync(engine, manifest, instance, purge, ct).ConfigureAwait(false);
         var operation = NewOperation(instance, purge ? OperationKind.Purge : OperationKind.Remove, actor, instance.Version, null);
@@ -187,12 +196,15 @@ public sealed partial class AppService(
     }
 
     /// <summary>Updates to the catalog's version (or <paramref name="toVersion"/>, which must be it).</summary>
-    public Task<Operation> UpdateAsync(string name, string actor, string? toVersion, CancellationToken ct = default) =>
-        ExclusiveAsync(name, () => UpdateHeldAsync(name, actor, toVersion, ct), ct);
+    public async Task<Operation> UpdateAsync(string name, Caller caller, string? toVersion, CancellationToken ct = default)
+    {
+        await access.AppAsync(caller, name, OrganizationRole.Administrator, ct).ConfigureAwait(false);
+        return await ExclusiveAsync(name, () => UpdateHeldAsync(name, caller.Name, toVersion, ct), ct).ConfigureAwait(false);
+    }
 
     private async Task<Operation> UpdateHeldAsync(string name, string actor, string? toVersion, CancellationToken ct)
     {
-        var instance = await FindAsync(name, allowRemoved: false, ct).ConfigureAwait(false);
+        var instance = await LoadAsync(name, allowRemoved: false, ct).ConfigureAwait(false);
         var app = catalog.Load().Apps.FirstOrDefault(a => a.Manifest.Id == instance.AppId)
             ?? throw new AppRequestException("app", CoreText.Format("UnknownApp", instance.AppId, string.Empty));
         var target = app.Manifest;
@@ -223,7 +235,7 @@ public sealed partial class AppService(
         await packages.SaveAsync(name, target.Version, catalog.Package(app), ct).ConfigureAwait(false);
         // Only secrets the new version adds are generated; the store never replaces existing ones.
         await secrets.AddMissingAsync(name, Generate((target.Secrets ?? []).Where(s => current.Secrets?.ContainsKey(s.Key) != true)), ct).ConfigureAwait(false);
-        var plan = LifecyclePlanner.Update(current, target, instance);
+        var plan = LifecyclePlanner.Update(current, target, instance, await SsoPlanning.AvailabilityAsync(sso, name, ct).ConfigureAwait(false));
         var operation = NewOperation(instance, OperationKind.Update, actor, instance.Version, target.Version);
         await journal.CreateAsync(operation, plan, ct).ConfigureAwait(false);
         return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
@@ -235,10 +247,12 @@ public sealed partial class AppService(
     /// are made again with the new address, as in an update; a failure puts the old address and
     /// containers back.
     /// </summary>
-    public Task<Operation> ChangeDomainAsync(string name, string? domain, string actor, CancellationToken ct = default) =>
-        ExclusiveAsync(name, async () =>
+    public async Task<Operation> ChangeDomainAsync(string name, string? domain, Caller caller, CancellationToken ct = default)
+    {
+        await access.AppAsync(caller, name, OrganizationRole.Administrator, ct).ConfigureAwait(false);
+        return await ExclusiveAsync(name, async () =>
         {
-            var instance = await FindAsync(name, allowRemoved: false, ct).ConfigureAwait(false);
+            var instance = await LoadAsync(name, allowRemoved: false, ct).ConfigureAwait(false);
             var manifest = await ManifestAsync(instance, instance.Version, ct).ConfigureAwait(false);
             if (!manifest.Domain.Changeable)
             {
@@ -263,21 +277,28 @@ public sealed partial class AppService(
                 await domainService.AttachAsync(normalized, name, instance.OrganizationId, ct).ConfigureAwait(false);
             }
 
-            List<PlanStep> plan = [new SetDomainStep(normalized, instance.Domain), .. LifecyclePlanner.Update(manifest, manifest, instance)];
-            var operation = NewOperation(instance, OperationKind.ChangeDomain, actor, instance.Version, instance.Version);
+            var plan = LifecyclePlanner.ChangeDomain(manifest, instance, normalized, await SsoPlanning.AvailabilityAsync(sso, name, ct).ConfigureAwait(false));
+            var operation = NewOperation(instance, OperationKind.ChangeDomain, caller.Name, instance.Version, instance.Version);
             await journal.CreateAsync(operation, plan, ct).ConfigureAwait(false);
             return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
-        }, ct);
+        }, ct).ConfigureAwait(false);
+    }
 
-    /// <summary>The installed app, or a refusal that lists the installed ones.</summary>
-    public async Task<AppInstance> FindAsync(string name, bool allowRemoved, CancellationToken ct = default)
+    /// <summary>
+    /// The installed app, if the caller holds <paramref name="needed"/> in its organization, or a
+    /// refusal that lists the apps the caller may see.
+    /// </summary>
+    public async Task<AppInstance> FindAsync(Caller caller, string name, OrganizationRole needed, bool allowRemoved, CancellationToken ct = default)
     {
-        var instance = await instances.FindAsync(name, ct).ConfigureAwait(false);
-        if (instance is null)
-        {
-            var known = await instances.ListAsync(null, false, ct).ConfigureAwait(false);
-            throw new AppRequestException("instance", CoreText.Format("UnknownInstance", name, string.Join(", ", known.Select(i => i.Name))));
-        }
+        await access.AppAsync(caller, name, needed, ct).ConfigureAwait(false);
+        return await LoadAsync(name, allowRemoved, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The app as it stands, for an operation already allowed (its state must let the operation run).</summary>
+    internal async Task<AppInstance> LoadAsync(string name, bool allowRemoved, CancellationToken ct = default)
+    {
+        var instance = await instances.FindAsync(name, ct).ConfigureAwait(false)
+            ?? throw new AppRequestException("instance", CoreText.Format("UnknownInstance", name, CoreText.Get("NoneKnown")));
 
         if (instance.State == InstanceState.Removed && !allowRemoved)
         {
@@ -321,15 +342,18 @@ public sealed partial class AppService(
         return generated;
     }
 
-    private Task<Operation> SimpleAsync(string name, string actor, OperationKind kind, Func<AppManifest, AppInstance, IReadOnlyList<PlanStep>> plan, CancellationToken ct) =>
-        ExclusiveAsync(name, async () =>
+    private async Task<Operation> SimpleAsync(string name, Caller caller, OperationKind kind, Func<AppManifest, AppInstance, IReadOnlyList<PlanStep>> plan, CancellationToken ct)
+    {
+        await access.AppAsync(caller, name, OrganizationRole.Administrator, ct).ConfigureAwait(false);
+        return await ExclusiveAsync(name, async () =>
         {
-            var instance = await FindAsync(name, allowRemoved: false, ct).ConfigureAwait(false);
+            var instance = await LoadAsync(name, allowRemoved: false, ct).ConfigureAwait(false);
             var manifest = await ManifestAsync(instance, instance.Version, ct).ConfigureAwait(false);
-            var operation = NewOperation(instance, kind, actor, instance.Version, instance.Version);
+            var operation = NewOperation(instance, kind, caller.Name, instance.Version, instance.Version);
             await journal.CreateAsync(operation, plan(manifest, instance), ct).ConfigureAwait(false);
             return await runner.RunAsync(operation.Id, ct).ConfigureAwait(false);
-        }, ct);
+        }, ct).ConfigureAwait(false);
+    }
 
     private Task<T> ExclusiveAsync<T>(string name, Func<Task<T>> body, CancellationToken ct) =>
         AppGate.RunAsync(locks, journal, name, body, ct);
@@ -345,17 +369,6 @@ public sealed partial class AppService(
         ToVersion = to,
         CreatedAt = time.GetUtcNow(),
     };
-
-    private async Task<Organization> ResolveOrganizationAsync(string? id, CancellationToken ct)
-    {
-        if (id is null)
-        {
-            return await organizations.EnsureDefaultAsync(ct).ConfigureAwait(false);
-        }
-
-        return await organizations.FindAsync(id, ct).ConfigureAwait(false)
-            ?? throw new AppRequestException("org", CoreText.Format("UnknownOrganization", id, string.Join(", ", (await organizations.ListAsync(ct).ConfigureAwait(false)).Select(o => o.Id))));
-    }
 
     private async Task<string?> ValidateDomainAsync(AppManifest manifest, string? domain, string name, string organizationId, CancellationToken ct)
     {

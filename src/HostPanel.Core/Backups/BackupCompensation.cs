@@ -40,6 +40,6 @@ public sealed class BackupCompensation(AppCompensation lifecycle, IInstanceStore
 
         var stage = plan.Select(s => s.Step).OfType<StageBackupStep>().First();
         var kept = plan.Select(s => s.Step).OfType<EnsureVolumeStep>().Where(v => v.ExistedBefore).Select(v => v.Volume).ToHashSet(StringComparer.Ordinal);
-        return BackupPlanner.UndoRestore(manifest, instance, stage.Previous, kept);
+        return BackupPlanner.UndoRestore(manifest, instance, stage.Previous, kept, AppCompensation.RegisteredSsoClient(plan));
     }
 }

@@ -45,7 +45,22 @@ public static class BackupPlanner
     /// <paramref name="existingVolumes"/>). The backup is staged before anything is stopped; the
     /// data it replaces is set aside and dropped only once the app is healthy.
     /// </summary>
-    public static IReadOnlyList<PlanStep> Restore(AppManifest manifest, AppInstance instance, BackupRecord record, string snapshotId, string recordPath, InstanceState? previous, IReadOnlySet<string>? existingVolumes = null)
+    /// <remarks>
+    /// Single sign-on: an app brought up from nothing (a new app made from the backup, or one
+    /// removed before) gets a client of its own, registered before its containers are created, and
+    /// its <c>sso</c> steps run after the post-restore hooks — the restored data holds the
+    /// configuration of the client of the app that was backed up, not of this one. An app
+    /// restored in place keeps its client and its containers: nothing changes there.
+    /// </remarks>
+    /// <param name="manifest">The manifest of the backed-up version.</param>
+    /// <param name="instance">The app restored into.</param>
+    /// <param name="record">The backup's record.</param>
+    /// <param name="snapshotId">The backup's snapshot.</param>
+    /// <param name="recordPath">Where the record is in the snapshot.</param>
+    /// <param name="previous">The state of the existing app restored in place; null for one brought up from nothing.</param>
+    /// <param name="existingVolumes">Volumes that already exist (kept data of a removed app).</param>
+    /// <param name="sso">For an app brought up from nothing: whether the panel offers single sign-on (none for a restore drill's throw-away copy).</param>
+    public static IReadOnlyList<PlanStep> Restore(AppManifest manifest, AppInstance instance, BackupRecord record, string snapshotId, string recordPath, InstanceState? previous, IReadOnlySet<string>? existingVolumes = null, SsoAvailability sso = SsoAvailability.None)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(instance);
@@ -70,6 +85,7 @@ public static class BackupPlanner
         steps.Add(new PlaceVolumeDataStep(volumes, staged));
         if (previous is null)
         {
+            steps.AddRange(LifecyclePlanner.RegisterSso(manifest, sso));
             steps.AddRange(ServiceOrder.StartOrder(manifest).Select(s => new CreateContainerStep(s, ResourceNames.Container(name, s), manifest.Version)));
         }
 
@@ -81,6 +97,11 @@ public static class BackupPlanner
         steps.AddRange(record.Databases.Select(d => new RestoreDatabaseStep(d.Name, manifest.Version, d.Snapshot, d.File)));
         steps.AddRange(LifecyclePlanner.InWaves(manifest, s => databaseServices.Contains(s) ? [] : LifecyclePlanner.StartAgain(manifest, name, s)));
         steps.AddRange(LifecyclePlanner.Hooks(manifest, "post_restore", manifest.Hooks?.PostRestore));
+        if (previous is null)
+        {
+            steps.AddRange(LifecyclePlanner.SsoHooks(manifest, sso));
+        }
+
         steps.Add(new DropSetAsideDataStep(volumes));
         steps.Add(new SetInstanceStateStep(InstanceState.Running, manifest.Version));
         return steps;
@@ -88,9 +109,11 @@ public static class BackupPlanner
 
     /// <summary>
     /// Puts things back after a failed restore: the app stopped, the data set aside back in place,
-    /// and the app as it was (running again, stopped, removed, or not there at all).
+    /// and the app as it was (running again, stopped, removed, or not there at all). An app brought
+    /// up from nothing loses the single sign-on client the restore registered
+    /// (<paramref name="removeSsoClient"/>).
     /// </summary>
-    public static IReadOnlyList<PlanStep> UndoRestore(AppManifest manifest, AppInstance instance, InstanceState? previous, IReadOnlySet<string> volumesThatExistedBefore)
+    public static IReadOnlyList<PlanStep> UndoRestore(AppManifest manifest, AppInstance instance, InstanceState? previous, IReadOnlySet<string> volumesThatExistedBefore, bool removeSsoClient = false)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(instance);
@@ -109,7 +132,7 @@ public static class BackupPlanner
             return back;
         }
 
-        var undo = LifecyclePlanner.UndoInstall(manifest, instance, volumesThatExistedBefore).ToList();
+        var undo = LifecyclePlanner.UndoInstall(manifest, instance, volumesThatExistedBefore, removeSsoClient).ToList();
         var at = undo.FindIndex(s => s is RemoveVolumeStep or SetInstanceStateStep or ForgetInstanceStep);
         undo.Insert(at < 0 ? undo.Count : at, new PutVolumeDataBackStep(volumes));
         return undo;

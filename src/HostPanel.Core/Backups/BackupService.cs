@@ -1,5 +1,7 @@
+using HostPanel.Core.Accounts;
 using System.Text.RegularExpressions;
 using HostPanel.Core.Apps;
+using HostPanel.Core.Apps.Planning;
 using HostPanel.Core.Engine;
 using HostPanel.Core.Operations;
 using HostPanel.Core.Organizations;
@@ -26,20 +28,28 @@ public sealed partial class BackupService(
     IContainerEngine engine,
     BackupStepExecutor steps,
     TimeProvider time,
+    AccessControl access,
     Domains.DomainService? domainService = null,
-    Organizations.OrganizationService? organizationService = null) : IPreUpdateBackup
+    Organizations.OrganizationService? organizationService = null,
+    ISsoClientRegistry? sso = null) : IPreUpdateBackup
 {
     /// <summary>Below this much free space on a local target, a backup does not start.</summary>
     public const long MinimumFreeBytes = 64L * 1024 * 1024;
 
     /// <summary>Backs up one app now; returns the finished operation (Succeeded, or Failed with the reason).</summary>
-    public Task<Operation> BackupAsync(string name, string actor, CancellationToken ct = default) =>
+    public async Task<Operation> BackupAsync(string name, Caller caller, CancellationToken ct = default)
+    {
+        await access.AppAsync(caller, name, OrganizationRole.Administrator, ct).ConfigureAwait(false);
+        return await BackupHeldAsync(name, caller.Name, ct).ConfigureAwait(false);
+    }
+
+    private Task<Operation> BackupHeldAsync(string name, string actor, CancellationToken ct) =>
         ExclusiveAsync(name, async () =>
         {
             var instance = await instances.FindAsync(name, ct).ConfigureAwait(false);
             if (instance is null || instance.State == InstanceState.Removed)
             {
-                throw new AppRequestException("instance", CoreText.Format("UnknownInstance", name, string.Join(", ", (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).Select(i => i.Name))));
+                throw new AppRequestException("instance", CoreText.Format("UnknownInstance", name, CoreText.Get("NoneKnown")));
             }
 
             if (instance.State != InstanceState.Running)
@@ -64,7 +74,7 @@ public sealed partial class BackupService(
         Operation backup;
         try
         {
-            backup = await BackupAsync(instance.Name, actor, ct).ConfigureAwait(false);
+            backup = await BackupHeldAsync(instance.Name, actor, ct).ConfigureAwait(false);
         }
         catch (AppRequestException e)
         {
@@ -77,11 +87,14 @@ public sealed partial class BackupService(
         }
     }
 
-    /// <summary>The backups of an organization (or all), of one app when named, oldest first.</summary>
-    public async Task<IReadOnlyList<BackupEntry>> ListAsync(string? organizationId, string? instance = null, CancellationToken ct = default)
+    /// <summary>
+    /// The backups of an organization (or of every organization the caller administers), of one
+    /// app when named, oldest first.
+    /// </summary>
+    public async Task<IReadOnlyList<BackupEntry>> ListAsync(Caller caller, string? organizationId, string? instance = null, CancellationToken ct = default)
     {
         var result = new List<BackupEntry>();
-        foreach (var org in await OrganizationsAsync(organizationId, ct).ConfigureAwait(false))
+        foreach (var org in await AdministeredAsync(caller, organizationId, ct).ConfigureAwait(false))
         {
             var repository = await repositories.DescribeAsync(org, ct).ConfigureAwait(false);
             if (!await ExistsAsync(repository, ct).ConfigureAwait(false))
@@ -106,19 +119,24 @@ public sealed partial class BackupService(
     /// <paramref name="toInstance"/>, a new app made from the backup. The running app is left as
     /// it was when anything fails before the restored app is healthy.
     /// </summary>
-    public Task<Operation> RestoreAsync(string snapshot, string actor, string? toInstance = null, string? organizationId = null, string? domain = null, CancellationToken ct = default) =>
-        RestoreCoreAsync(snapshot, actor, toInstance, organizationId, domain, drillCopy: false, ct);
+    public async Task<Operation> RestoreAsync(string snapshot, Caller caller, string? toInstance = null, string? organizationId = null, string? domain = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var searched = await AdministeredAsync(caller, organizationId, ct).ConfigureAwait(false);
+        return await RestoreCoreAsync(snapshot, caller.Name, toInstance, searched, domain, drillCopy: false, caller, ct).ConfigureAwait(false);
+    }
 
     // drillCopy: a restore drill's throw-away copy, on a reserved address, not counted against
-    // the organization's quota.
-    private async Task<Operation> RestoreCoreAsync(string snapshot, string actor, string? toInstance, string? organizationId, string? domain, bool drillCopy, CancellationToken ct)
+    // the organization's quota. caller: who asked, when a person did (a drill's copy is the
+    // panel's own doing, already allowed).
+    private async Task<Operation> RestoreCoreAsync(string snapshot, string actor, string? toInstance, IReadOnlyList<string> searched, string? domain, bool drillCopy, Caller? caller, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(snapshot) || !SnapshotPattern().IsMatch(snapshot))
         {
             throw new AppRequestException("snapshot", CoreText.Format("BackupSnapshotInvalid", snapshot ?? string.Empty));
         }
 
-        var (org, repository, listing) = await FindSnapshotAsync(snapshot, organizationId, ct).ConfigureAwait(false);
+        var (org, repository, listing) = await FindSnapshotAsync(snapshot, searched, ct).ConfigureAwait(false);
         var (found, nodes) = (listing.Snapshot, listing.Nodes);
         var recordPaths = nodes.Where(n => n.Type == "file" && n.Path.EndsWith("/" + BackupRecord.FileName, StringComparison.Ordinal)).Select(n => n.Path).ToList();
         if (recordPaths.Count != 1)
@@ -146,6 +164,12 @@ public sealed partial class BackupService(
         return await ExclusiveAsync(name, async () =>
         {
             var existing = await instances.FindAsync(name, ct).ConfigureAwait(false);
+            if (existing is not null && caller is not null && caller.RoleIn(existing.OrganizationId) != OrganizationRole.Administrator)
+            {
+                // The name belongs to another organization's app (or its kept data): only that it is taken is said.
+                throw new AppRequestException("name", CoreText.Format("InstanceNameTaken", name));
+            }
+
             IReadOnlyList<PlanStep> plan;
             if (existing is not null && existing.State != InstanceState.Removed)
             {
@@ -179,16 +203,23 @@ public sealed partial class BackupService(
     /// backed up; the copy is then removed. The result is recorded as a Drill operation of the
     /// app (the last one that succeeded is "last proven restorable").
     /// </summary>
-    public Task<Operation> DrillAsync(string name, string actor, CancellationToken ct = default) =>
+    public async Task<Operation> DrillAsync(string name, Caller caller, CancellationToken ct = default)
+    {
+        await access.AppAsync(caller, name, OrganizationRole.Administrator, ct).ConfigureAwait(false);
+        return await DrillHeldAsync(name, caller, ct).ConfigureAwait(false);
+    }
+
+    private Task<Operation> DrillHeldAsync(string name, Caller caller, CancellationToken ct) =>
         ExclusiveAsync(name, async () =>
         {
+            var actor = caller.Name;
             var instance = await instances.FindAsync(name, ct).ConfigureAwait(false);
             if (instance is null || instance.State == InstanceState.Removed)
             {
-                throw new AppRequestException("instance", CoreText.Format("UnknownInstance", name, string.Join(", ", (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).Select(i => i.Name))));
+                throw new AppRequestException("instance", CoreText.Format("UnknownInstance", name, CoreText.Get("NoneKnown")));
             }
 
-            var latest = (await ListAsync(instance.OrganizationId, name, ct).ConfigureAwait(false)).LastOrDefault()
+            var latest = (await ListAsync(caller, instance.OrganizationId, name, ct).ConfigureAwait(false)).LastOrDefault()
                 ?? throw new AppRequestException("instance", CoreText.Format("DrillNoBackup", name));
             var copy = $"drill-{Guid.NewGuid():N}"[..14];
             var operation = NewOperation(name, instance.OrganizationId, OperationKind.Drill, actor, latest.Version, latest.Version);
@@ -202,8 +233,9 @@ public sealed partial class BackupService(
     /// up into that repository; the latest backup of every app that is not installed here is
     /// restored. Apps already installed are left alone. Returns the restore operations.
     /// </summary>
-    public async Task<IReadOnlyList<Operation>> RestoreAllAsync(string location, string password, string? sshKeyFile, string? sshKnownHostsFile, string actor, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Operation>> RestoreAllAsync(string location, string password, string? sshKeyFile, string? sshKnownHostsFile, Caller caller, CancellationToken ct = default)
     {
+        AccessControl.RequireHoster(caller);
         ArgumentException.ThrowIfNullOrEmpty(password);
         var repository = new ResticRepository
         {
@@ -250,7 +282,7 @@ public sealed partial class BackupService(
                     continue;
                 }
 
-                restored.Add(await RestoreAsync(snapshot.Id, actor, null, org, null, ct).ConfigureAwait(false));
+                restored.Add(await RestoreAsync(snapshot.Id, caller, null, org, null, ct).ConfigureAwait(false));
             }
         }
 
@@ -270,7 +302,7 @@ public sealed partial class BackupService(
         await RemoveCopyAsync(step.Copy, operation.Actor, ct).ConfigureAwait(false);
         try
         {
-            var restore = await RestoreCoreAsync(step.SnapshotId, operation.Actor, step.Copy, instance.OrganizationId, $"{step.Copy}.drill.invalid", drillCopy: true, ct).ConfigureAwait(false);
+            var restore = await RestoreCoreAsync(step.SnapshotId, operation.Actor, step.Copy, [instance.OrganizationId], $"{step.Copy}.drill.invalid", drillCopy: true, null, ct).ConfigureAwait(false);
             if (restore.State != OperationState.Succeeded)
             {
                 throw new OperationFailedException(CoreText.Format("DrillRestoreFailed", instance.Name, restore.Outcome ?? restore.State.ToString()), $"restore of the copy {step.Copy}: {restore.Detail}");
@@ -322,9 +354,10 @@ public sealed partial class BackupService(
     /// The repository's location and password, for a person who must restore without HostPanel.
     /// Recorded in the journal (who, when), never the password itself.
     /// </summary>
-    public async Task<(string Repository, string Password)> ExportKeyAsync(string organizationId, string actor, CancellationToken ct = default)
+    public async Task<(string Repository, string Password)> ExportKeyAsync(string? organizationId, Caller caller, CancellationToken ct = default)
     {
-        var org = (await OrganizationsAsync(organizationId, ct).ConfigureAwait(false)).Single();
+        var org = (await access.OrganizationAsync(caller, organizationId, OrganizationRole.Administrator, ct).ConfigureAwait(false)).Id;
+        var actor = caller.Name;
         var described = await repositories.DescribeAsync(org, ct).ConfigureAwait(false);
         var repository = await Call(described, () => repositories.OpenAsync(org, ct)).ConfigureAwait(false);
         var operation = NewOperation(BackupRepositories.SecretOwner(org), org, OperationKind.BackupKeyExport, actor, null, null);
@@ -341,9 +374,9 @@ public sealed partial class BackupService(
     /// reading one thirtieth of the data chosen by the day of the month (every pack read at
     /// least once a month by daily checks), or all of it.
     /// </summary>
-    public async Task<ResticCheckResult> CheckAsync(string organizationId, bool readAll = false, CancellationToken ct = default)
+    public async Task<ResticCheckResult> CheckAsync(string? organizationId, Caller caller, bool readAll = false, CancellationToken ct = default)
     {
-        var org = (await OrganizationsAsync(organizationId, ct).ConfigureAwait(false)).Single();
+        var org = (await access.OrganizationAsync(caller, organizationId, OrganizationRole.Administrator, ct).ConfigureAwait(false)).Id;
         var repository = await repositories.DescribeAsync(org, ct).ConfigureAwait(false);
         var subset = readAll ? "1/1" : $"{((time.GetUtcNow().Day - 1) % 30) + 1}/30";
         return await WithRepositoryAsync(org, _ => Call(repository, () => repositories.ClearingStaleLocksAsync(repository, async () =>
@@ -365,10 +398,14 @@ public sealed partial class BackupService(
         }, ct)), ct).ConfigureAwait(false);
     }
 
-    /// <summary>Sets the organization's backup target (checked and opened first).</summary>
-    public async Task SetTargetAsync(string organizationId, string location, string? sshKeyFile = null, string? sshKnownHostsFile = null, CancellationToken ct = default)
+    /// <summary>
+    /// Sets the organization's backup target (checked and opened first). A hosting administrator's
+    /// decision: a target names paths on this server (a directory, an SSH key file).
+    /// </summary>
+    public async Task SetTargetAsync(Caller caller, string? organizationId, string location, string? sshKeyFile = null, string? sshKnownHostsFile = null, CancellationToken ct = default)
     {
-        var org = (await OrganizationsAsync(organizationId, ct).ConfigureAwait(false)).Single();
+        AccessControl.RequireHoster(caller);
+        var org = (await access.OrganizationAsync(caller, organizationId, OrganizationRole.Administrator, ct).ConfigureAwait(false)).Id;
         await WithRepositoryAsync(org, _ => repositories.SetTargetAsync(org, location, sshKeyFile, sshKnownHostsFile, ct), ct).ConfigureAwait(false);
     }
 
@@ -450,13 +487,14 @@ public sealed partial class BackupService(
 
         var existing = (await engine.Volumes.ListAsync(LabelFilter.Managed.And(HostPanelLabels.Instance, name), ct).ConfigureAwait(false))
             .Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
-        return BackupPlanner.Restore(manifest, instance, record, found.Id, recordPath, null, existing);
+        var availability = drillCopy ? SsoAvailability.None : await SsoPlanning.AvailabilityAsync(sso, name, ct).ConfigureAwait(false);
+        return BackupPlanner.Restore(manifest, instance, record, found.Id, recordPath, null, existing, availability);
     }
 
-    private async Task<(string Organization, ResticRepository Repository, ResticListing Listing)> FindSnapshotAsync(string snapshot, string? organizationId, CancellationToken ct)
+    private async Task<(string Organization, ResticRepository Repository, ResticListing Listing)> FindSnapshotAsync(string snapshot, IReadOnlyList<string> searched, CancellationToken ct)
     {
         var missing = new List<string>();
-        foreach (var org in await OrganizationsAsync(organizationId, ct).ConfigureAwait(false))
+        foreach (var org in searched)
         {
             var repository = await repositories.DescribeAsync(org, ct).ConfigureAwait(false);
             if (!await ExistsAsync(repository, ct).ConfigureAwait(false))
@@ -488,7 +526,7 @@ public sealed partial class BackupService(
         }
 
         // A target that holds no repository is the likelier explanation: say so.
-        throw missing.Count > 0 && (organizationId is not null || missing.Count == 1)
+        throw missing.Count > 0 && (searched.Count == 1 || missing.Count == 1)
             ? new AppRequestException("target", CoreText.Format("BackupRepositoryNotFound", string.Join(", ", missing)))
             : new AppRequestException("snapshot", CoreText.Format("BackupSnapshotUnknown", snapshot));
     }
@@ -510,20 +548,18 @@ public sealed partial class BackupService(
         }
     }
 
-    private async Task<IReadOnlyList<string>> OrganizationsAsync(string? organizationId, CancellationToken ct)
+    /// <summary>The named organization if the caller administers it, else every organization they administer.</summary>
+    private async Task<IReadOnlyList<string>> AdministeredAsync(Caller caller, string? organizationId, CancellationToken ct)
     {
-        if (organizationId is null)
+        ArgumentNullException.ThrowIfNull(caller);
+        if (organizationId is not null)
         {
-            var all = await organizations.ListAsync(ct).ConfigureAwait(false);
-            return all.Count > 0 ? [.. all.Select(o => o.Id)] : [(await organizations.EnsureDefaultAsync(ct).ConfigureAwait(false)).Id];
+            return [(await access.OrganizationAsync(caller, organizationId, OrganizationRole.Administrator, ct).ConfigureAwait(false)).Id];
         }
 
-        if (await organizations.FindAsync(organizationId, ct).ConfigureAwait(false) is null)
-        {
-            throw new AppRequestException("org", CoreText.Format("UnknownOrganization", organizationId, string.Join(", ", (await organizations.ListAsync(ct).ConfigureAwait(false)).Select(o => o.Id))));
-        }
-
-        return [organizationId];
+        var all = (await access.OrganizationsAsync(caller, ct).ConfigureAwait(false))
+            .Where(o => caller.RoleIn(o.Id) == OrganizationRole.Administrator).Select(o => o.Id).ToList();
+        return all.Count > 0 || !caller.IsHosterAdministrator ? all : [(await organizations.EnsureDefaultAsync(ct).ConfigureAwait(false)).Id];
     }
 
     /// <summary>

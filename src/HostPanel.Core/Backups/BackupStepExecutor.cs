@@ -342,7 +342,7 @@ public sealed class BackupStepExecutor(
 
     private async Task<(List<string> Command, Dictionary<string, string> Environment)> RenderAsync(AppManifest manifest, AppInstance instance, List<string> command, OrderedDictionary<string, string>? env, CancellationToken ct)
     {
-        var context = await lifecycle.ContextAsync(instance, ct).ConfigureAwait(false);
+        var context = await lifecycle.ContextAsync(instance, manifest, ct).ConfigureAwait(false);
         return (
             [.. command.Select(a => AppEnvironment.Render(manifest, a, context))],
             (env ?? []).ToDictionary(kv => kv.Key, kv => AppEnvironment.Render(manifest, kv.Value, context), StringComparer.Ordinal));

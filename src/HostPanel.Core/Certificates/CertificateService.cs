@@ -1,3 +1,5 @@
+using HostPanel.Core.Apps;
+using HostPanel.Core.Accounts;
 using System.Security.Cryptography.X509Certificates;
 using HostPanel.Core.Backups;
 using HostPanel.Core.Configuration;
@@ -35,8 +37,37 @@ public sealed class CertificateService(
     /// <summary>Where the certificates' files are kept, one folder per domain.</summary>
     public string Directory => Path.Combine(options.DataDirectory, "certs");
 
-    /// <summary>Every certificate record, by domain.</summary>
+    /// <summary>Every certificate record, by domain (the panel's own schedules).</summary>
     public Task<IReadOnlyList<CertificateRecord>> ListAsync(CancellationToken ct = default) => certificates.ListAsync(ct);
+
+    /// <summary>The certificates of the domains of the organizations the caller administers.</summary>
+    public async Task<IReadOnlyList<CertificateRecord>> ListAsync(Caller caller, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var records = await certificates.ListAsync(ct).ConfigureAwait(false);
+        var mine = (await domains.ListAsync(null, ct).ConfigureAwait(false))
+            .Where(d => caller.RoleIn(d.OrganizationId) == OrganizationRole.Administrator)
+            .Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        return [.. records.Where(r => mine.Contains(r.Domain))];
+    }
+
+    /// <summary>
+    /// Renews the certificate of a domain served by an app of an organization the caller
+    /// administers, now; a domain of another organization is answered like an unknown one.
+    /// </summary>
+    public async Task<CertificateRecord> RenewAsync(Caller caller, string? text, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var domain = DomainName.TryParse(text, allowWildcard: true, out var problem)
+            ?? throw new AppRequestException("domain", problem!);
+        if (await domains.FindAsync(domain.Ascii, ct).ConfigureAwait(false) is not { Instance: not null } record
+            || caller.RoleIn(record.OrganizationId) != OrganizationRole.Administrator)
+        {
+            throw new AppRequestException("domain", CoreText.Format("CertNoApp", domain.Unicode));
+        }
+
+        return await EnsureAsync(domain.Ascii, force: true, ct).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Issues or renews the certificate of <paramref name="domain"/> when it is due (always when

@@ -77,6 +77,19 @@ public sealed class HostPanelOptions
 
     public int HttpsPort { get; set; } = 443;
 
+    /// <summary>
+    /// The panel's public address (for example https://panel.velo-lyon.fr): the links in
+    /// invitations and password resets, and the issuer of the single sign-on provider. Empty: no
+    /// single sign-on for apps, and links are shown relative to the address the panel was reached at.
+    /// </summary>
+    public string? PanelUrl { get; set; }
+
+    /// <summary>Where the edge proxy reaches the panel itself when it serves <see cref="PanelUrl"/>.</summary>
+    public string PanelUpstream { get; set; } = "127.0.0.1:8080";
+
+    /// <summary>How long an invitation link stays valid.</summary>
+    public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(7);
+
     public string DatabasePath => Path.Combine(DataDirectory, "hostpanel.db");
 
     public string KeyRingDirectory => Path.Combine(DataDirectory, "keys");

@@ -1,3 +1,4 @@
+using HostPanel.Core.Accounts;
 using HostPanel.Core.Apps;
 using HostPanel.Core.Operations;
 using HostPanel.Core.Organizations;
@@ -9,7 +10,7 @@ namespace HostPanel.Core.Domains;
 /// The domains of organizations: added once checked, owned by one organization only (another
 /// organization can neither use nor learn about it), attached to the app served there.
 /// </summary>
-public sealed class DomainService(IDomainStore domains, IOrganizationStore organizations, IInstanceStore instances, DomainChecker checker, InstanceLocks locks, TimeProvider time)
+public sealed class DomainService(IDomainStore domains, IInstanceStore instances, DomainChecker checker, InstanceLocks locks, TimeProvider time, AccessControl access, Configuration.HostPanelOptions options)
 {
     /// <summary>
     /// The lock under which a domain is checked and taken, by every HostPanel process: two
@@ -21,10 +22,10 @@ public sealed class DomainService(IDomainStore domains, IOrganizationStore organ
     /// Adds <paramref name="text"/> to organization <paramref name="organizationId"/> (the default
     /// one when null). Adding a name the organization already has changes nothing.
     /// </summary>
-    public async Task<DomainRecord> AddAsync(string? text, string? organizationId, ChallengeKind challenge = ChallengeKind.Http01, CancellationToken ct = default)
+    public async Task<DomainRecord> AddAsync(Caller caller, string? text, string? organizationId, ChallengeKind challenge = ChallengeKind.Http01, CancellationToken ct = default)
     {
+        var org = (await access.OrganizationAsync(caller, organizationId, OrganizationRole.Administrator, ct).ConfigureAwait(false)).Id;
         var name = Parse(text, challenge);
-        var org = await OrganizationAsync(organizationId, ct).ConfigureAwait(false);
         return await locks.RunAsync(RegistryLock, LockWait.Wait, async () =>
         {
             await EnsureFreeAsync(name.Ascii, org, null, name.Unicode, ct).ConfigureAwait(false);
@@ -40,9 +41,17 @@ public sealed class DomainService(IDomainStore domains, IOrganizationStore organ
         }, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The domains of one organization, or of all.</summary>
-    public Task<IReadOnlyList<DomainRecord>> ListAsync(string? organizationId, CancellationToken ct = default) =>
-        domains.ListAsync(organizationId, ct);
+    /// <summary>The domains of one organization, or of every organization the caller administers.</summary>
+    public async Task<IReadOnlyList<DomainRecord>> ListAsync(Caller caller, string? organizationId, CancellationToken ct = default)
+    {
+        if (organizationId is not null)
+        {
+            var org = await access.OrganizationAsync(caller, organizationId, OrganizationRole.Administrator, ct).ConfigureAwait(false);
+            return await domains.ListAsync(org.Id, ct).ConfigureAwait(false);
+        }
+
+        return [.. (await domains.ListAsync(null, ct).ConfigureAwait(false)).Where(d => caller.RoleIn(d.OrganizationId) == OrganizationRole.Administrator)];
+    }
 
     /// <summary>Where <paramref name="text"/> points, compared with this server, in plain words.</summary>
     public Task<DomainCheckResult> CheckAsync(string? text, CancellationToken ct = default) =>
@@ -71,6 +80,11 @@ public sealed class DomainService(IDomainStore domains, IOrganizationStore organ
     /// </summary>
     public async Task EnsureFreeAsync(string name, string organizationId, string? instance, string? shown = null, CancellationToken ct = default)
     {
+        if (string.Equals(Edge.EdgeSync.PanelDomain(options.PanelUrl), name, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new AppRequestException("domain", CoreText.Format("DomainIsThePanels", shown ?? name));
+        }
+
         var owner = await domains.FindAsync(name, ct).ConfigureAwait(false);
         var holder = (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Domain == name && i.Name != instance);
         if ((owner is not null && owner.OrganizationId != organizationId) || (holder is not null && holder.OrganizationId != organizationId))
@@ -98,17 +112,5 @@ public sealed class DomainService(IDomainStore domains, IOrganizationStore organ
         var name = DomainName.TryParse(text, allowWildcard: challenge == ChallengeKind.Dns01, out var problem)
             ?? throw new AppRequestException("domain", problem!);
         return DomainName.IsReserved(name.Ascii) ? throw new AppRequestException("domain", CoreText.Format("DomainNotAName", text ?? string.Empty)) : name;
-    }
-
-    private async Task<string> OrganizationAsync(string? id, CancellationToken ct)
-    {
-        if (id is null)
-        {
-            return (await organizations.EnsureDefaultAsync(ct).ConfigureAwait(false)).Id;
-        }
-
-        return await organizations.FindAsync(id, ct).ConfigureAwait(false) is { } found
-            ? found.Id
-            : throw new AppRequestException("org", CoreText.Format("UnknownOrganization", id, string.Join(", ", (await organizations.ListAsync(ct).ConfigureAwait(false)).Select(o => o.Id))));
     }
 }

@@ -20,7 +20,8 @@ public sealed class EdgeSync(
     Domains.IDomainStore domains,
     InstanceLocks locks,
     TimeProvider time,
-    IEdgeProxy? proxy = null)
+    IEdgeProxy? proxy = null,
+    Configuration.HostPanelOptions? options = null)
 {
     /// <summary>The lock name shared by every process that loads the proxy's configuration.</summary>
     public const string LockName = "edge-proxy.configuration";
@@ -63,6 +64,22 @@ public sealed class EdgeSync(
         var problems = new List<string>();
         var issued = (await certificates.ListAsync(ct).ConfigureAwait(false)).ToDictionary(c => c.Domain, StringComparer.Ordinal);
         var owners = (await domains.ListAsync(null, ct).ConfigureAwait(false)).ToDictionary(d => d.Name, d => d.OrganizationId, StringComparer.Ordinal);
+
+        // The panel's own address first: no app can take it.
+        if (PanelDomain(options?.PanelUrl) is { } panelDomain)
+        {
+            var panel = PanelSite(panelDomain, options!.PanelUpstream, Pair(issued.GetValueOrDefault(panelDomain), problems));
+            var invalid = new EdgeConfiguration { Sites = [panel] }.Validate();
+            if (invalid.Count > 0)
+            {
+                problems.Add($"{PanelSiteName}: {string.Join("; ", invalid)}");
+            }
+            else
+            {
+                sites.Add(panel);
+            }
+        }
+
         foreach (var instance in (await instances.ListAsync(null, false, ct).ConfigureAwait(false)).OrderBy(i => i.CreatedAt).ThenBy(i => i.Name, StringComparer.Ordinal))
         {
             if (instance.Domain is not { } domain || instance.State is InstanceState.Removed || Domains.DomainName.IsReserved(domain))
@@ -164,6 +181,36 @@ public sealed class EdgeSync(
 
         return null;
     }
+
+    /// <summary>What the panel's own site is called in problems (not an app: app names have no parentheses).</summary>
+    public const string PanelSiteName = "(panel)";
+
+    /// <summary>
+    /// The domain of the panel's public address (<c>PanelUrl</c>) in ASCII, or null when there is
+    /// none or it names no domain the proxy can serve (an IP address, the machine itself).
+    /// </summary>
+    public static string? PanelDomain(string? panelUrl) =>
+        Uri.TryCreate(panelUrl?.Trim(), UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && uri.HostNameType == UriHostNameType.Dns && !uri.IsLoopback
+            ? uri.IdnHost.ToLowerInvariant()
+            : null;
+
+    /// <summary>
+    /// The panel's own site: everything proxied to the panel (its live pages keep a WebSocket open,
+    /// so idle connections are not cut), over HTTPS once <paramref name="certificate"/> exists and
+    /// plain HTTP until then.
+    /// </summary>
+    public static EdgeSite PanelSite(string domain, string upstream, EdgeCertificate? certificate) => new()
+    {
+        Domain = domain,
+        Instance = PanelSiteName,
+        Routes =
+        [
+            new EdgeRoute { PathPrefix = "/", Upstream = upstream, WebSocket = true, MaxBodyBytes = DefaultMaxBody, Timeout = DefaultTimeout },
+        ],
+        Certificate = certificate,
+    };
 
     /// <summary>The manifest format's defaults for a route (FORMAT.md).</summary>
     public const long DefaultMaxBody = 100L * 1024 * 1024;

@@ -80,6 +80,15 @@ public sealed partial record ContainerSpec
     /// <summary>Shares the host's network stack (no network isolation); then <see cref="Networks"/> must be empty.</summary>
     public bool HostNetwork { get; init; }
 
+    /// <summary>
+    /// Extra lines of the container's hosts file, as <c>name:address</c>; the address may be
+    /// <see cref="HostGateway"/>, the engine's word for the host as its containers reach it.
+    /// </summary>
+    public IReadOnlyList<string> ExtraHosts { get; init; } = [];
+
+    /// <summary>The address that stands for the host machine in <see cref="ExtraHosts"/> (Docker 20.10 and later).</summary>
+    public const string HostGateway = "host-gateway";
+
     /// <summary>Replaces the image's health check; null keeps the image's (if any).</summary>
     public HealthCheck? Health { get; init; }
 
@@ -161,6 +170,16 @@ public sealed partial record ContainerSpec
         if (Tmpfs.Select(t => t.Split(':', 2)[0]).GroupBy(p => p, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicateTmpfs)
         {
             problems.Add($"the tmpfs path {duplicateTmpfs.Key} is given twice");
+        }
+
+        foreach (var entry in ExtraHosts)
+        {
+            var parts = entry?.Split(':', 2);
+            if (parts is not [var hostName, var address] || !ExtraHostName().IsMatch(hostName)
+                || (address != HostGateway && !System.Net.IPAddress.TryParse(address.Trim('[', ']'), out _)))
+            {
+                problems.Add($"the hosts entry '{entry}' must be 'name:address' with a host name and an IP address or {HostGateway}");
+            }
         }
 
         if (StopSignal is { } signal && !SignalName().IsMatch(signal))
@@ -280,6 +299,9 @@ public sealed partial record ContainerSpec
 
     [GeneratedRegex("^[a-z]+$")]
     private static partial Regex UlimitName();
+
+    [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")]
+    private static partial Regex ExtraHostName();
 }
 
 /// <summary>What the engine accepts as a container name.</summary>

@@ -1,3 +1,4 @@
+using HostPanel.Core.Accounts;
 using System.Net;
 using System.Security.Cryptography;
 using HostPanel.Core.Apps;
@@ -17,7 +18,7 @@ public sealed record MailTestResult(MailProfile Profile, string To, string Refer
 /// profile and an organization may have its own, used for it instead. A profile is saved only
 /// once a connection with it worked; its password stays encrypted in the secret store.
 /// </summary>
-public sealed class MailService(IMailProfileStore profiles, ISecretStore secrets, IMailTransport transport, IOrganizationStore organizations, TimeProvider time)
+public sealed class MailService(IMailProfileStore profiles, ISecretStore secrets, IMailTransport transport, IOrganizationStore organizations, TimeProvider time, AccessControl access)
 {
     /// <summary>The secret's name, beside the owner's other secrets.</summary>
     public const string PasswordName = "mail.password";
@@ -35,10 +36,10 @@ public sealed class MailService(IMailProfileStore profiles, ISecretStore secrets
     /// and only then stores the profile. Any refusal is an <see cref="AppRequestException"/>
     /// naming the field, and leaves the stored profile as it was.
     /// </summary>
-    public async Task<MailProfile> SaveAsync(MailProfileInput input, CancellationToken ct = default)
+    public async Task<MailProfile> SaveAsync(Caller caller, MailProfileInput input, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var organizationId = await RequireOrganizationAsync(input.OrganizationId, ct).ConfigureAwait(false);
+        var organizationId = await AllowedAsync(caller, input.OrganizationId, ct).ConfigureAwait(false);
         var profile = new MailProfile(
             organizationId,
             MailValidation.Host(input.Host),
@@ -66,9 +67,9 @@ public sealed class MailService(IMailProfileStore profiles, ISecretStore secrets
     }
 
     /// <summary>The organization's own profile, or the panel's when <paramref name="organizationId"/> is null; null when there is none.</summary>
-    public async Task<MailProfile?> FindAsync(string? organizationId, CancellationToken ct = default)
+    public async Task<MailProfile?> FindAsync(Caller caller, string? organizationId, CancellationToken ct = default)
     {
-        var id = await RequireOrganizationAsync(organizationId, ct).ConfigureAwait(false);
+        var id = await AllowedAsync(caller, organizationId, ct).ConfigureAwait(false);
         return await profiles.FindAsync(id, ct).ConfigureAwait(false);
     }
 
@@ -116,8 +117,9 @@ public sealed class MailService(IMailProfileStore profiles, ISecretStore secrets
     }
 
     /// <summary>Sends a short test message in the current UI language, with a reference in its subject and body to find it by.</summary>
-    public async Task<MailTestResult> SendTestAsync(string? organizationId, string to, CancellationToken ct = default)
+    public async Task<MailTestResult> SendTestAsync(Caller caller, string? organizationId, string to, CancellationToken ct = default)
     {
+        organizationId = await AllowedAsync(caller, organizationId, ct).ConfigureAwait(false);
         var address = MailValidation.Address(to, "to", to);
         var reference = RandomNumberGenerator.GetString(ReferenceAlphabet, 12);
         var profile = await ResolveAsync(organizationId, ct).ConfigureAwait(false)
@@ -185,6 +187,18 @@ public sealed class MailService(IMailProfileStore profiles, ISecretStore secrets
             _ => "MailProtocolFailed",
         };
         return CoreText.Format(key, server.Host, server.Port, detail, fromAddress ?? "?", toAddress ?? "?");
+    }
+
+    /// <summary>The panel's profile is a hosting administrator's; an organization's, its administrators'.</summary>
+    private async Task<string?> AllowedAsync(Caller caller, string? organizationId, CancellationToken ct)
+    {
+        if (organizationId is null)
+        {
+            AccessControl.RequireHoster(caller);
+            return null;
+        }
+
+        return (await access.OrganizationAsync(caller, organizationId, OrganizationRole.Administrator, ct).ConfigureAwait(false)).Id;
     }
 
     private async Task<string?> RequireOrganizationAsync(string? organizationId, CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using HostPanel.Core.Apps;
+using HostPanel.Core.Resources;
 
 namespace HostPanel.Core.Operations;
 
@@ -26,6 +27,9 @@ namespace HostPanel.Core.Operations;
 [JsonDerivedType(typeof(SnapshotVolumesStep), "snapshot-volumes")]
 [JsonDerivedType(typeof(RestoreVolumeSnapshotStep), "restore-volume-snapshot")]
 [JsonDerivedType(typeof(DropVolumeSnapshotStep), "drop-volume-snapshot")]
+[JsonDerivedType(typeof(EnsureSsoClientStep), "ensure-sso-client")]
+[JsonDerivedType(typeof(RemoveSsoClientStep), "remove-sso-client")]
+[JsonDerivedType(typeof(SsoNotConfiguredStep), "sso-not-configured")]
 [JsonDerivedType(typeof(Backups.BackupDatabaseStep), "backup-database")]
 [JsonDerivedType(typeof(Backups.BackupFilesStep), "backup-files")]
 [JsonDerivedType(typeof(Backups.StageBackupStep), "stage-backup")]
@@ -147,4 +151,30 @@ public sealed record RestoreVolumeSnapshotStep(IReadOnlyList<string> Volumes) : 
 public sealed record DropVolumeSnapshotStep(IReadOnlyList<string> Volumes) : PlanStep
 {
     public override string Describe() => $"drop the snapshot of volumes {string.Join(", ", Volumes)}";
+}
+
+/// <summary>
+/// Registers (or brings up to date) the app's client at the panel's single sign-on provider, with
+/// the redirect addresses of the manifest of <paramref name="Version"/> at the app's address.
+/// <paramref name="ExistedBefore"/>: the app already had its client when the operation was planned;
+/// undoing the operation then leaves it (an install or update that created it removes it).
+/// </summary>
+public sealed record EnsureSsoClientStep(string Version, bool ExistedBefore = false) : PlanStep
+{
+    public override string Describe() => $"register the app at the panel's single sign-on (redirect addresses of version {Version})";
+}
+
+/// <summary>Removes the app's client at the panel's single sign-on provider, with its secret and tokens.</summary>
+public sealed record RemoveSsoClientStep : PlanStep
+{
+    public override string Describe() => "remove the app's client from the panel's single sign-on";
+}
+
+/// <summary>
+/// Does nothing: it records, in the plan and the operation's log, that the app could use the
+/// panel's single sign-on but the panel offers none, so its accounts are its own.
+/// </summary>
+public sealed record SsoNotConfiguredStep : PlanStep
+{
+    public override string Describe() => CoreText.Get("SsoNotConfigured");
 }

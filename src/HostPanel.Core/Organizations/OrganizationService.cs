@@ -1,3 +1,4 @@
+using HostPanel.Core.Accounts;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using HostPanel.Core.Apps;
@@ -29,13 +30,14 @@ public interface IQuotaStore
 }
 
 /// <summary>Organizations: created by hoster administrators, each with its quota.</summary>
-public sealed partial class OrganizationService(IOrganizationStore organizations, IQuotaStore quotas, IInstanceStore instances, IPackageArchive packages, TimeProvider time)
+public sealed partial class OrganizationService(IOrganizationStore organizations, IQuotaStore quotas, IInstanceStore instances, IPackageArchive packages, TimeProvider time, AccessControl access)
 {
     public const int NameMaxLength = 100;
 
     /// <summary>Creates organization <paramref name="id"/> (a short lower-case name) called <paramref name="name"/>.</summary>
-    public async Task<Organization> AddAsync(string? id, string? name, CancellationToken ct = default)
+    public async Task<Organization> AddAsync(Caller caller, string? id, string? name, CancellationToken ct = default)
     {
+        AccessControl.RequireHoster(caller);
         if (string.IsNullOrEmpty(id) || !IdRegex().IsMatch(id))
         {
             throw new AppRequestException("id", CoreText.Format("OrganizationIdInvalid", id ?? string.Empty));
@@ -57,17 +59,26 @@ public sealed partial class OrganizationService(IOrganizationStore organizations
         return organization;
     }
 
-    public Task<IReadOnlyList<Organization>> ListAsync(CancellationToken ct = default) => organizations.ListAsync(ct);
+    /// <summary>The organizations the caller belongs to (every one for a hosting administrator).</summary>
+    public Task<IReadOnlyList<Organization>> ListAsync(Caller caller, CancellationToken ct = default) => access.OrganizationsAsync(caller, ct);
 
-    public async Task<OrganizationQuota> QuotaAsync(string organizationId, CancellationToken ct = default)
+    public async Task<OrganizationQuota> QuotaAsync(Caller caller, string? organizationId, CancellationToken ct = default)
     {
-        await RequireAsync(organizationId, ct).ConfigureAwait(false);
-        return await quotas.FindAsync(organizationId, ct).ConfigureAwait(false) ?? OrganizationQuota.None(organizationId);
+        var organization = await access.OrganizationAsync(caller, organizationId, OrganizationRole.Member, ct).ConfigureAwait(false);
+        return await quotas.FindAsync(organization.Id, ct).ConfigureAwait(false) ?? OrganizationQuota.None(organization.Id);
+    }
+
+    /// <summary>What the organization's apps take now, for a person of that organization.</summary>
+    public async Task<QuotaUsage> UsageAsync(Caller caller, string? organizationId, CancellationToken ct = default)
+    {
+        var organization = await access.OrganizationAsync(caller, organizationId, OrganizationRole.Member, ct).ConfigureAwait(false);
+        return await UsageAsync(organization.Id, null, ct).ConfigureAwait(false);
     }
 
     /// <summary>Sets the organization's quota; a limit left null means none.</summary>
-    public async Task<OrganizationQuota> SetQuotaAsync(string organizationId, int? maxApps, string? maxMemory, string? maxStorage, CancellationToken ct = default)
+    public async Task<OrganizationQuota> SetQuotaAsync(Caller caller, string organizationId, int? maxApps, string? maxMemory, string? maxStorage, CancellationToken ct = default)
     {
+        AccessControl.RequireHoster(caller);
         await RequireAsync(organizationId, ct).ConfigureAwait(false);
         if (maxApps is < 0)
         {
@@ -80,7 +91,7 @@ public sealed partial class OrganizationService(IOrganizationStore organizations
     }
 
     /// <summary>What the organization's apps take now (apps being removed are not counted).</summary>
-    public async Task<QuotaUsage> UsageAsync(string organizationId, string? except = null, CancellationToken ct = default)
+    internal async Task<QuotaUsage> UsageAsync(string organizationId, string? except, CancellationToken ct = default)
     {
         int apps = 0;
         long memory = 0, storage = 0;

@@ -1,5 +1,6 @@
 using HostPanel.Core.Configuration;
 using HostPanel.Infrastructure.Data;
+using HostPanel.Infrastructure.Secrets;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,11 +20,18 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton(new SetupTokenStore(options.DataDirectory));
         services.AddSingleton<FirstRunState>();
         services.AddScoped<FirstAdministratorSetup>();
+        services.TryAddSingleton<HostPanel.Core.Accounts.IPeopleDirectory, IdentityPeopleDirectory>();
 
-        return services
+        // The authenticator keys are encrypted with the panel's key ring (idempotent when already registered).
+        services.AddHostPanelDataProtection(options);
+        var identity = services
             .AddIdentityCore<HostPanelUser>(ApplyAccountRules)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<HostPanelDbContext>();
+
+        // Identity's store, but with the two-factor secrets encrypted (key) and hashed (recovery codes).
+        services.Replace(ServiceDescriptor.Scoped<IUserStore<HostPanelUser>, ProtectedUserStore>());
+        return identity;
     }
 
     /// <summary>The panel's account rules, in one place.</summary>

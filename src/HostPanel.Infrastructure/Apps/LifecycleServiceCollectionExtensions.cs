@@ -10,6 +10,7 @@ using HostPanel.Infrastructure.Certificates;
 using HostPanel.Infrastructure.Domains;
 using HostPanel.Infrastructure.Edge;
 using HostPanel.Infrastructure.Mail;
+using HostPanel.Infrastructure.SingleSignOn;
 using HostPanel.Core.Engine;
 using HostPanel.Core.Operations;
 using HostPanel.Core.Organizations;
@@ -78,7 +79,14 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationObserver, EdgeObserver>());
 
         services.AddHostPanelMail(options);
+        services.AddHostPanelSingleSignOn(options);
         services.TryAddSingleton<OrganizationService>();
+
+        // Who may do what, decided in one place; people, groups and tokens.
+        services.TryAddSingleton<HostPanel.Core.Accounts.AccessControl>();
+        services.TryAddSingleton<HostPanel.Core.Accounts.CallerResolver>();
+        services.TryAddSingleton<HostPanel.Core.Accounts.MemberService>();
+        services.TryAddSingleton<OperationHistory>();
         services.TryAddSingleton<AppService>();
         services.TryAddSingleton<Reconciler>();
         return services;

@@ -1,3 +1,4 @@
+using HostPanel.Infrastructure.Accounts;
 using HostPanel.Infrastructure.Mail;
 using HostPanel.Infrastructure.Secrets;
 using HostPanel.Infrastructure.State;
@@ -47,6 +48,22 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
 
     internal DbSet<QuotaRow> OrganizationQuotas => Set<QuotaRow>();
 
+    internal DbSet<MembershipRow> Memberships => Set<MembershipRow>();
+
+    internal DbSet<GroupRow> Groups => Set<GroupRow>();
+
+    internal DbSet<GroupMemberRow> GroupMembers => Set<GroupMemberRow>();
+
+    internal DbSet<AppAccessRuleRow> AppAccessRules => Set<AppAccessRuleRow>();
+
+    internal DbSet<AppAccessRow> AppAccess => Set<AppAccessRow>();
+
+    internal DbSet<InvitationRow> Invitations => Set<InvitationRow>();
+
+    internal DbSet<AccessTokenRow> AccessTokens => Set<AccessTokenRow>();
+
+    internal DbSet<SecurityEventRow> SecurityEvents => Set<SecurityEventRow>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -55,6 +72,7 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
         {
             user.Property(u => u.DisplayName).HasMaxLength(HostPanelUser.DisplayNameMaxLength).IsRequired();
             user.Property(u => u.CreatedAt).HasConversion(UtcTicks.Converter);
+            user.Property(u => u.DisabledAt).HasConversion(UtcTicks.Converter);
         });
 
         builder.ApplyConfiguration(new OrganizationRowConfiguration());
@@ -70,5 +88,9 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
         builder.ApplyConfiguration(new ChallengeRowConfiguration());
         builder.ApplyConfiguration(new MailProfileRowConfiguration());
         builder.ApplyConfiguration(new QuotaRowConfiguration());
+        AccountModel.Configure(builder);
+
+        // The single sign-on provider's clients, authorizations, scopes and tokens (OpenIddict).
+        builder.UseOpenIddict();
     }
 }

@@ -12,4 +12,7 @@ public sealed class HostPanelUser : IdentityUser
 
     /// <summary>When the account was created.</summary>
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When an administrator disabled the account; null while it is enabled.</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
 }

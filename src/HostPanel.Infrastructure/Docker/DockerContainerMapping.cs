@@ -66,6 +66,11 @@ internal static partial class DockerContainerMapping
                 .ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty, StringComparer.Ordinal);
         }
 
+        if (spec.ExtraHosts.Count > 0)
+        {
+            parameters.HostConfig.ExtraHosts = [.. spec.ExtraHosts];
+        }
+
         if (spec.StopSignal is not null)
         {
             parameters.StopSignal = spec.StopSignal;

@@ -41,6 +41,11 @@ public static class StateServiceCollectionExtensions
         services.TryAddSingleton<HostPanel.Core.Certificates.ICertificateStore, EfCertificateStore>();
         services.TryAddSingleton<HostPanel.Core.Certificates.IChallengeStore, EfChallengeStore>();
         services.TryAddSingleton<IQuotaStore, EfQuotaStore>();
+        services.TryAddSingleton<HostPanel.Core.Accounts.IMembershipStore, Accounts.EfMembershipStore>();
+        services.TryAddSingleton<HostPanel.Core.Accounts.IGroupStore, Accounts.EfGroupStore>();
+        services.TryAddSingleton<HostPanel.Core.Accounts.IInvitationStore, Accounts.EfInvitationStore>();
+        services.TryAddSingleton<HostPanel.Core.Accounts.IAccessTokenStore, Accounts.EfAccessTokenStore>();
+        services.TryAddSingleton<HostPanel.Core.Accounts.ISecurityEventStore, Accounts.EfSecurityEventStore>();
         return services;
     }
 }

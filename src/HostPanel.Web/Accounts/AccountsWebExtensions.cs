@@ -48,7 +48,8 @@ public static class AccountsWebExtensions
             .AddSignInManager()
             .AddDefaultTokenProviders()
             .AddErrorDescriber<LocalizedIdentityErrorDescriber>()
-            .AddClaimsPrincipalFactory<HostPanelClaimsPrincipalFactory>();
+            .AddClaimsPrincipalFactory<HostPanelClaimsPrincipalFactory>()
+            .AddHostPanelAccountSecurity();
 
         services.ConfigureApplicationCookie(cookie =>
         {
@@ -68,11 +69,17 @@ public static class AccountsWebExtensions
         endpoints.MapPost(SignOutPath, async Task<Results<BadRequest, RedirectHttpResult>> (
             HttpContext context,
             [FromServices] IAntiforgery antiforgery,
-            [FromServices] SignInManager<HostPanelUser> signInManager) =>
+            [FromServices] SignInManager<HostPanelUser> signInManager,
+            [FromServices] SecurityAudit audit) =>
         {
             if (!await antiforgery.IsRequestValidAsync(context))
             {
                 return TypedResults.BadRequest();
+            }
+
+            if (signInManager.IsSignedIn(context.User) && await signInManager.UserManager.GetUserAsync(context.User) is { } user)
+            {
+                await audit.RecordAsync(HostPanel.Core.Accounts.SecurityEventKinds.SignedOut, user);
             }
 
             await signInManager.SignOutAsync();

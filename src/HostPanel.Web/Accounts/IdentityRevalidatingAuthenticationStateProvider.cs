@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace HostPanel.Web.Accounts;
 
 /// <summary>
-/// Checks every 30 minutes that the account behind a live connection still exists and has not
+/// Checks every minute that the account behind a live connection still exists and has not
 /// changed its password elsewhere; if it has, the connection loses its sign-in.
 /// </summary>
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
@@ -17,7 +17,7 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
     IOptions<IdentityOptions> options)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(30);
+    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(
         AuthenticationState authenticationState, CancellationToken cancellationToken)

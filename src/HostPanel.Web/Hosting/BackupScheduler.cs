@@ -19,7 +19,7 @@ internal sealed partial class BackupScheduler(
     TimeProvider time,
     ILogger<BackupScheduler> logger) : BackgroundService
 {
-    public const string Actor = "schedule";
+    public static readonly HostPanel.Core.Accounts.Caller Actor = HostPanel.Core.Accounts.Caller.System("schedule");
     private static readonly TimeSpan Tick = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -58,7 +58,7 @@ internal sealed partial class BackupScheduler(
         {
             try
             {
-                var check = await backups.CheckAsync(org, readAll: false, ct).ConfigureAwait(false);
+                var check = await backups.CheckAsync(org, Actor, readAll: false, ct).ConfigureAwait(false);
                 if (!check.Ok)
                 {
                     LogCheckFailed(org, check.Output);
@@ -82,7 +82,7 @@ internal sealed partial class BackupScheduler(
     /// <summary>When the schedule last started this kind of operation for the app (whatever its result).</summary>
     private async Task<DateTimeOffset?> LastAsync(string app, OperationKind kind, CancellationToken ct) =>
         (await journal.ListAsync(app, null, 500, ct).ConfigureAwait(false))
-            .Where(o => o.Kind == kind && o.Actor == Actor)
+            .Where(o => o.Kind == kind && o.Actor == Actor.Name)
             .Select(o => (DateTimeOffset?)o.CreatedAt)
             .FirstOrDefault();
 

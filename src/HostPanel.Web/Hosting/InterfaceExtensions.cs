@@ -1,4 +1,5 @@
 using HostPanel.Web.Accounts;
+using HostPanel.Web.Api;
 using HostPanel.Web.Components;
 using HostPanel.Web.Localization;
 using MudBlazor.Services;
@@ -15,6 +16,7 @@ public static class InterfaceExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddHostPanelApi();
         builder.Services.Configure<ForwardedHeadersOptions>(HostingExtensions.ConfigureForwardedHeaders);
         return builder;
     }
@@ -31,10 +33,16 @@ public static class InterfaceExtensions
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseRequestLocalization();
 
+        // Account forms sent too often from one address are answered 429 before anything else runs.
+        app.UseRateLimiter();
+
         // Before authorization, so that a page asked for before the first run goes straight to
         // the first-run page rather than through the sign-in page.
         app.UseMiddleware<FirstRunGate>();
         app.UseAuthentication();
+
+        // Administrators who must use two-step sign-in set it up before anything else.
+        app.UseMiddleware<TwoFactorGate>();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;
@@ -50,6 +58,7 @@ public static class InterfaceExtensions
         app.MapStaticAssets();
         app.MapHostPanelLanguageSwitch();
         app.MapHostPanelAccountEndpoints();
+        app.MapHostPanelApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

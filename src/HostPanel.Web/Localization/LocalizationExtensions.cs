@@ -47,24 +47,43 @@ public static class LocalizationExtensions
     {
         endpoints.MapGet(CulturePath, (HttpContext context, string? culture, string? returnUrl) =>
         {
-            if (culture is not null && SupportedCultures.Contains(culture, StringComparer.OrdinalIgnoreCase))
-            {
-                var chosen = new CultureInfo(culture.ToLowerInvariant());
-                context.Response.Cookies.Append(
-                    CookieRequestCultureProvider.DefaultCookieName,
-                    CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
-                    new CookieOptions
-                    {
-                        Expires = DateTimeOffset.UtcNow.AddYears(1),
-                        IsEssential = true,
-                        HttpOnly = true,
-                        SameSite = SameSiteMode.Lax,
-                        Secure = context.Request.IsHttps,
-                    });
-            }
-
+            RememberCulture(context, culture);
             return TypedResults.LocalRedirect(LocalUrl.OrRoot(returnUrl));
         }).AllowAnonymous();
         return endpoints;
     }
+
+    /// <summary>
+    /// Remembers <paramref name="culture"/> for a year (a cookie) when it is one of the
+    /// <see cref="SupportedCultures"/>; anything else is ignored.
+    /// </summary>
+    public static void RememberCulture(HttpContext context, string? culture)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (culture is null || !SupportedCultures.Contains(culture, StringComparer.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var chosen = new CultureInfo(culture.ToLowerInvariant());
+        context.Response.Cookies.Append(
+            CookieRequestCultureProvider.DefaultCookieName,
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
+            new CookieOptions
+            {
+                Expires = DateTimeOffset.UtcNow.AddYears(1),
+                IsEssential = true,
+                HttpOnly = true,
+                SameSite = SameSiteMode.Lax,
+                Secure = context.Request.IsHttps,
+            });
+    }
+
+    /// <summary>
+    /// Whether the address of a page is itself a secret (an invitation link): the language switch
+    /// must not write it into the page, nor send it to <see cref="CulturePath"/>. Such a page
+    /// takes <c>?culture=</c> itself, with <see cref="RememberCulture"/>.
+    /// </summary>
+    public static bool IsSecretAddress(string path) =>
+        path.StartsWith(HostPanel.Core.Accounts.MemberService.InvitationPath, StringComparison.OrdinalIgnoreCase);
 }

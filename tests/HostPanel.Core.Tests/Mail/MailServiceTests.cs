@@ -1,3 +1,5 @@
+using HostPanel.Core.Accounts;
+using HostPanel.Core.Tests.Accounts;
 using HostPanel.Core.Apps;
 using HostPanel.Core.Mail;
 using HostPanel.Core.Resources;
@@ -15,8 +17,11 @@ public sealed class MailServiceTests
 
     public MailServiceTests()
     {
-        _mail = new MailService(_profiles, _secrets, _transport, new MemoryOrganizations("default", "atelier", "edition"), new FixedTime(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero)));
+        var organizations = new MemoryOrganizations("default", "atelier", "edition");
+        _mail = new MailService(_profiles, _secrets, _transport, organizations, new FixedTime(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero)), new AccessControl(organizations, new AccountInstances(), new MemoryGroups()));
     }
+
+    private static readonly Caller Root = Caller.Server("test");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -35,7 +40,7 @@ public sealed class MailServiceTests
     [Fact]
     public async Task AProfileIsTestedThenSavedWithItsPasswordInTheSecretStoreOnly()
     {
-        var saved = await _mail.SaveAsync(Input(host: " SMTP.Example.org. ", user: "asso", password: Password, fromName: "Atelier vélo"), Ct);
+        var saved = await _mail.SaveAsync(Root, Input(host: " SMTP.Example.org. ", user: "asso", password: Password, fromName: "Atelier vélo"), Ct);
 
         Assert.Equal(new MailProfile(null, "smtp.example.org", 587, MailSecurity.StartTls, "asso", "contact@velo.example.org", "Atelier vélo", new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero)), saved);
         var (server, from) = Assert.Single(_transport.Tests);
@@ -50,7 +55,7 @@ public sealed class MailServiceTests
     [Fact]
     public async Task AnOrganizationsPasswordIsKeptUnderTheOrganization()
     {
-        await _mail.SaveAsync(Input(org: "atelier", user: "atelier", password: Password), Ct);
+        await _mail.SaveAsync(Root, Input(org: "atelier", user: "atelier", password: Password), Ct);
 
         Assert.Equal(Password, _secrets.Owners["org:atelier"][MailService.PasswordName]);
         Assert.False(_secrets.Owners.ContainsKey(MailService.PanelSecretOwner));
@@ -68,7 +73,7 @@ public sealed class MailServiceTests
     [InlineData("https://smtp.example.org", "host", "--host")]
     public async Task BadHostsAreRefusedNamingTheField(string host, string field, string option)
     {
-        var refused = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Input(host: host), Ct));
+        var refused = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Root, Input(host: host), Ct));
 
         Assert.Equal(field, refused.Field);
         Assert.Equal(CoreText.Format("MailHostInvalid", host), refused.Message);
@@ -85,7 +90,7 @@ public sealed class MailServiceTests
     [InlineData("smtp.vélo.example", "smtp.xn--vlo-bma.example")]
     public async Task HostNamesAndAddressesAreAcceptedInTheirPlainForm(string host, string stored)
     {
-        var saved = await _mail.SaveAsync(Input(host: host), Ct);
+        var saved = await _mail.SaveAsync(Root, Input(host: host), Ct);
 
         Assert.Equal(stored, saved.Host);
     }
@@ -97,7 +102,7 @@ public sealed class MailServiceTests
     [InlineData(70000)]
     public async Task PortsOutsideOneTo65535AreRefused(int port)
     {
-        var refused = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Input(port: port), Ct));
+        var refused = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Root, Input(port: port), Ct));
 
         Assert.Equal("port", refused.Field);
         Assert.Contains("--port", refused.Message, StringComparison.Ordinal);
@@ -110,7 +115,7 @@ public sealed class MailServiceTests
     [InlineData("start-tls")]
     public async Task UnknownSecuritiesAreRefusedWithTheKnownOnes(string security)
     {
-        var refused = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Input(security: security), Ct));
+        var refused = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Root, Input(security: security), Ct));
 
         Assert.Equal("security", refused.Field);
         Assert.Contains("--security", refused.Message, StringComparison.Ordinal);
@@ -123,7 +128,7 @@ public sealed class MailServiceTests
     [InlineData("tls", MailSecurity.Tls)]
     public async Task SecuritiesAreReadInAnyCase(string security, MailSecurity expected)
     {
-        Assert.Equal(expected, (await _mail.SaveAsync(Input(security: security), Ct)).Security);
+        Assert.Equal(expected, (await _mail.SaveAsync(Root, Input(security: security), Ct)).Security);
     }
 
     [Theory]
@@ -139,7 +144,7 @@ public sealed class MailServiceTests
     [InlineData("@velo.example.org")]
     public async Task BadSenderAddressesAreRefused(string from)
     {
-        var refused = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Input(from: from), Ct));
+        var refused = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Root, Input(from: from), Ct));
 
         Assert.Equal("from", refused.Field);
         Assert.Equal(CoreText.Format("MailAddressInvalid", from, "--from"), refused.Message);
@@ -148,16 +153,16 @@ public sealed class MailServiceTests
     [Fact]
     public async Task SenderNamesAndUserNamesAreOneLine()
     {
-        var name = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Input(fromName: "Atelier\r\nBcc: x@example.org"), Ct));
+        var name = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Root, Input(fromName: "Atelier\r\nBcc: x@example.org"), Ct));
         Assert.Equal("from-name", name.Field);
 
-        var longName = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Input(fromName: new string('a', 101)), Ct));
+        var longName = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Root, Input(fromName: new string('a', 101)), Ct));
         Assert.Equal("from-name", longName.Field);
 
-        var user = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Input(user: "a\nb", password: Password), Ct));
+        var user = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Root, Input(user: "a\nb", password: Password), Ct));
         Assert.Equal("user", user.Field);
 
-        var password = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Input(user: "asso", password: "line1\nline2"), Ct));
+        var password = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Root, Input(user: "asso", password: "line1\nline2"), Ct));
         Assert.Equal("password", password.Field);
         Assert.DoesNotContain("line1", password.Message, StringComparison.Ordinal);
         Assert.Empty(_transport.Tests);
@@ -166,11 +171,11 @@ public sealed class MailServiceTests
     [Fact]
     public async Task AUserNeedsAPasswordAndAPasswordNeedsAUser()
     {
-        var missing = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Input(user: "asso"), Ct));
+        var missing = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Root, Input(user: "asso"), Ct));
         Assert.Equal("password", missing.Field);
         Assert.Contains("--password-file", missing.Message, StringComparison.Ordinal);
 
-        var orphan = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Input(password: Password), Ct));
+        var orphan = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Root, Input(password: Password), Ct));
         Assert.Equal("user", orphan.Field);
         Assert.Contains("--user", orphan.Message, StringComparison.Ordinal);
         Assert.Empty(_transport.Tests);
@@ -179,21 +184,21 @@ public sealed class MailServiceTests
     [Fact]
     public async Task TheStoredPasswordIsKeptWhenTheSameUserSavesAgainWithoutOne()
     {
-        await _mail.SaveAsync(Input(user: "asso", password: Password), Ct);
+        await _mail.SaveAsync(Root, Input(user: "asso", password: Password), Ct);
 
-        var saved = await _mail.SaveAsync(Input(user: "asso", fromName: "Nouveau nom"), Ct);
+        var saved = await _mail.SaveAsync(Root, Input(user: "asso", fromName: "Nouveau nom"), Ct);
 
         Assert.Equal("Nouveau nom", saved.FromName);
         Assert.Equal(Password, _transport.Tests[^1].Server.Password);
-        await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Input(user: "someone-else"), Ct));
+        await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Root, Input(user: "someone-else"), Ct));
     }
 
     [Fact]
     public async Task AProfileWithoutLoginEmptiesTheOldPassword()
     {
-        await _mail.SaveAsync(Input(user: "asso", password: Password), Ct);
+        await _mail.SaveAsync(Root, Input(user: "asso", password: Password), Ct);
 
-        await _mail.SaveAsync(Input(port: 25, security: "none"), Ct);
+        await _mail.SaveAsync(Root, Input(port: 25, security: "none"), Ct);
 
         Assert.Equal(string.Empty, _secrets.Owners[MailService.PanelSecretOwner][MailService.PasswordName]);
         Assert.Null(_transport.Tests[^1].Server.Password);
@@ -214,10 +219,10 @@ public sealed class MailServiceTests
     [InlineData(MailFailure.Protocol, "host")]
     public async Task AFailedTestSavesNothingAndSaysWhatFailed(MailFailure failure, string field)
     {
-        await _mail.SaveAsync(Input(host: "old.example.org"), Ct);
+        await _mail.SaveAsync(Root, Input(host: "old.example.org"), Ct);
         _transport.Failure = new MailTransportException(failure, "the server's words");
 
-        var refused = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Input(host: "smtp.example.org", user: "asso", password: Password), Ct));
+        var refused = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Root, Input(host: "smtp.example.org", user: "asso", password: Password), Ct));
 
         Assert.Equal(field, refused.Field);
         var server = new MailServer("smtp.example.org", 587, MailSecurity.StartTls, "asso", Password);
@@ -252,7 +257,7 @@ public sealed class MailServiceTests
     [Fact]
     public async Task AnUnknownOrganizationIsRefused()
     {
-        var refused = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Input(org: "nobody"), Ct));
+        var refused = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SaveAsync(Root, Input(org: "nobody"), Ct));
 
         Assert.Equal("org", refused.Field);
         Assert.Equal(CoreText.Format("UnknownOrganization", "nobody", "default, atelier, edition"), refused.Message);
@@ -262,13 +267,13 @@ public sealed class MailServiceTests
     [Fact]
     public async Task AnOrganizationsOwnProfileIsUsedForItAndThePanelsForTheOthers()
     {
-        await _mail.SaveAsync(Input(host: "smtp.panel.example", from: "panel@panel.example"), Ct);
-        await _mail.SaveAsync(Input(org: "atelier", host: "smtp.atelier.example", user: "atelier", password: Password, from: "contact@atelier.example"), Ct);
+        await _mail.SaveAsync(Root, Input(host: "smtp.panel.example", from: "panel@panel.example"), Ct);
+        await _mail.SaveAsync(Root, Input(org: "atelier", host: "smtp.atelier.example", user: "atelier", password: Password, from: "contact@atelier.example"), Ct);
 
         Assert.Equal("smtp.atelier.example", (await _mail.ResolveAsync("atelier", Ct))!.Host);
         Assert.Equal("smtp.panel.example", (await _mail.ResolveAsync("edition", Ct))!.Host);
         Assert.Equal("smtp.panel.example", (await _mail.ResolveAsync(null, Ct))!.Host);
-        Assert.Null(await _mail.FindAsync("edition", Ct));
+        Assert.Null(await _mail.FindAsync(Root, "edition", Ct));
 
         var mail = new OutgoingMail("Someone@Example.org", "Invitation", "Bonjour");
         var atelier = await _mail.SendAsync("atelier", mail, Ct);
@@ -296,7 +301,7 @@ public sealed class MailServiceTests
     [Fact]
     public async Task ARefusedRecipientIsNamed()
     {
-        await _mail.SaveAsync(Input(), Ct);
+        await _mail.SaveAsync(Root, Input(), Ct);
         _transport.Failure = new MailTransportException(MailFailure.RecipientRefused, "550 5.1.1 no such user");
 
         var refused = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SendAsync(null, new OutgoingMail("ghost@example.org", "Invitation", "Bonjour"), Ct));
@@ -309,9 +314,9 @@ public sealed class MailServiceTests
     [Fact]
     public async Task ABadRecipientIsRefusedBeforeAnyConnection()
     {
-        await _mail.SaveAsync(Input(), Ct);
+        await _mail.SaveAsync(Root, Input(), Ct);
 
-        var refused = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SendTestAsync(null, "not an address", Ct));
+        var refused = await Assert.ThrowsAsync<AppRequestException>(() => _mail.SendTestAsync(Root, null, "not an address", Ct));
 
         Assert.Equal("to", refused.Field);
         Assert.Empty(_transport.Sent);
@@ -320,9 +325,9 @@ public sealed class MailServiceTests
     [Fact]
     public async Task TheTestMessageCarriesItsReferenceInSubjectAndBothBodies()
     {
-        await _mail.SaveAsync(Input(fromName: "Atelier"), Ct);
+        await _mail.SaveAsync(Root, Input(fromName: "Atelier"), Ct);
 
-        var result = await _mail.SendTestAsync(null, "someone@example.org", Ct);
+        var result = await _mail.SendTestAsync(Root, null, "someone@example.org", Ct);
 
         var (_, from, message) = Assert.Single(_transport.Sent);
         Assert.Equal(12, result.Reference.Length);
@@ -331,14 +336,14 @@ public sealed class MailServiceTests
         Assert.Contains(result.Reference, message.Html!, StringComparison.Ordinal);
         Assert.Contains("smtp.example.org:587", message.Text, StringComparison.Ordinal);
         Assert.Equal(new MailSender("contact@velo.example.org", "Atelier"), from);
-        Assert.NotEqual(result.Reference, (await _mail.SendTestAsync(null, "someone@example.org", Ct)).Reference);
+        Assert.NotEqual(result.Reference, (await _mail.SendTestAsync(Root, null, "someone@example.org", Ct)).Reference);
     }
 
     [Fact]
     public async Task AppsGetTheProfileOfTheirOrganizationForTheirPlaceholders()
     {
-        await _mail.SaveAsync(Input(host: "smtp.panel.example", port: 465, security: "tls", from: "panel@panel.example"), Ct);
-        await _mail.SaveAsync(Input(org: "atelier", host: "smtp.atelier.example", user: "atelier", password: Password, from: "contact@atelier.example"), Ct);
+        await _mail.SaveAsync(Root, Input(host: "smtp.panel.example", port: 465, security: "tls", from: "panel@panel.example"), Ct);
+        await _mail.SaveAsync(Root, Input(org: "atelier", host: "smtp.atelier.example", user: "atelier", password: Password, from: "contact@atelier.example"), Ct);
 
         var atelier = await _mail.SmtpForAppsAsync("atelier", Ct);
         var edition = await _mail.SmtpForAppsAsync("edition", Ct);

@@ -49,7 +49,7 @@ public sealed class CrashSafetyTests
                     Assert.Equal([$"container hp-{name}-db", $"container hp-{name}-web", $"network hp-{name}-internal", $"volume hp-{name}-data", $"volume hp-{name}-pgdata"], objects);
                     Assert.Equal("ok", (await life.GetAsync(name, "/health", Ct)).Trim());
                     outcomes.Add($"{step}:running");
-                    await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct);
+                    await life.Apps.RemoveAsync(name, Callers.Root, purge: true, confirmed: true, Ct);
                 }
             }
 
@@ -89,7 +89,7 @@ public sealed class CrashSafetyTests
                     outcomes.Add($"{step}:v{instance.Version}");
                     if (instance.Version == "2")
                     {
-                        await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct);
+                        await life.Apps.RemoveAsync(name, Callers.Root, purge: true, confirmed: true, Ct);
                         reinstall.Add(name);
                     }
                 }
@@ -106,7 +106,7 @@ public sealed class CrashSafetyTests
     private static async Task InstallV1Async(Scratch scratch, string name)
     {
         await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
-        var install = await life.Apps.InstallAsync(new InstallRequest("notes", "test") { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
+        var install = await life.Apps.InstallAsync(new InstallRequest("notes", Callers.Root) { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
         Assert.True(install.State == OperationState.Succeeded, install.Outcome);
         Assert.Contains("added", await life.GetAsync(name, "/cgi-bin/add?cadenas", Ct), StringComparison.Ordinal);
     }

@@ -17,7 +17,7 @@ public sealed class EngineRestartTests
         var name = scratch.Name("restart");
         await using (var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct))
         {
-            var install = await life.Apps.InstallAsync(new InstallRequest("notes", "test") { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
+            var install = await life.Apps.InstallAsync(new InstallRequest("notes", Callers.Root) { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
             Assert.True(install.State == OperationState.Succeeded, install.Outcome);
             Assert.Contains("added", await life.GetAsync(name, "/cgi-bin/add?chambre-a-air", Ct), StringComparison.Ordinal);
         }
@@ -36,7 +36,7 @@ public sealed class EngineRestartTests
                 }
             });
 
-            update = await life.Apps.UpdateAsync(name, "test", null, Ct);
+            update = await life.Apps.UpdateAsync(name, Callers.Root, null, Ct);
             Assert.NotNull(restart);
             await restart.WaitAsync(TimeSpan.FromMinutes(3), Ct);
         }

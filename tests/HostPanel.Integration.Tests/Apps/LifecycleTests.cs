@@ -18,7 +18,7 @@ public sealed class LifecycleTests
         var name = scratch.Name("hello");
         await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
 
-        var install = await life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
+        var install = await life.Apps.InstallAsync(new InstallRequest("hello", Callers.Root) { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
 
         Assert.Equal(OperationState.Succeeded, install.State);
         Assert.Equal("ok", (await life.GetAsync(name, "/health", Ct)).Trim());
@@ -31,19 +31,19 @@ public sealed class LifecycleTests
         // HostPanel ran the health check itself; the engine keeps running it on its own schedule.
         Assert.True(web.Health is ContainerHealth.Starting or ContainerHealth.Healthy, $"health {web.Health}");
 
-        var removed = await life.Apps.RemoveAsync(name, "test", purge: false, confirmed: false, Ct);
+        var removed = await life.Apps.RemoveAsync(name, Callers.Root, purge: false, confirmed: false, Ct);
 
         Assert.Equal(OperationState.Succeeded, removed.State);
         Assert.Equal([$"volume hp-{name}-data"], await life.EngineObjectsAsync(name, Ct));
         Assert.Equal(InstanceState.Removed, (await life.Instances.FindAsync(name, Ct))!.State);
 
-        var again = await life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
+        var again = await life.Apps.InstallAsync(new InstallRequest("hello", Callers.Root) { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
 
         Assert.Equal(OperationState.Succeeded, again.State);
         var starts = (await life.GetAsync(name, "/cgi-bin/read", Ct)).Split('\n').Count(l => l.Contains("start", StringComparison.OrdinalIgnoreCase));
         Assert.True(starts >= 2, $"the kept volume should show both starts, saw {starts}");
 
-        var purged = await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct);
+        var purged = await life.Apps.RemoveAsync(name, Callers.Root, purge: true, confirmed: true, Ct);
 
         Assert.Equal(OperationState.Succeeded, purged.State);
         Assert.Empty(await life.EngineObjectsAsync(name, Ct));
@@ -57,7 +57,7 @@ public sealed class LifecycleTests
         var name = scratch.Name("gallery");
         await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
 
-        var install = await life.Apps.InstallAsync(new InstallRequest("gallery", "test") { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
+        var install = await life.Apps.InstallAsync(new InstallRequest("gallery", Callers.Root) { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
 
         Assert.True(install.State == OperationState.Succeeded, install.Outcome);
         Assert.Equal("ok", (await life.GetAsync(name, "/health", Ct)).Trim());
@@ -72,11 +72,11 @@ public sealed class LifecycleTests
         Assert.True(Started(mediaStart) < Finished(dbHealthy), $"media started {Started(mediaStart):O}, database healthy {Finished(dbHealthy):O}");
         Assert.True(Started(webCreate) >= Finished(dbHealthy));
 
-        var restart = await life.Apps.RestartAsync(name, "test", Ct);
+        var restart = await life.Apps.RestartAsync(name, Callers.Root, Ct);
         Assert.True(restart.State == OperationState.Succeeded, restart.Outcome);
         Assert.Equal("ok", (await life.GetAsync(name, "/health", Ct, service: "media")).Trim());
 
-        var purged = await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct);
+        var purged = await life.Apps.RemoveAsync(name, Callers.Root, purge: true, confirmed: true, Ct);
         Assert.Equal(OperationState.Succeeded, purged.State);
         Assert.Empty(await life.EngineObjectsAsync(name, Ct));
     }
@@ -89,7 +89,7 @@ public sealed class LifecycleTests
         string dumpBefore;
         await using (var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct))
         {
-            var install = await life.Apps.InstallAsync(new InstallRequest("notes", "test") { Name = name, Domain = $"{name}.velo-lyon.fr", Answers = new Dictionary<string, string> { ["first_note"] = "Réunion d'atelier jeudi" } }, Ct);
+            var install = await life.Apps.InstallAsync(new InstallRequest("notes", Callers.Root) { Name = name, Domain = $"{name}.velo-lyon.fr", Answers = new Dictionary<string, string> { ["first_note"] = "Réunion d'atelier jeudi" } }, Ct);
             Assert.True(install.State == OperationState.Succeeded, install.Outcome + " " + install.Detail);
             Assert.Contains("added", await life.GetAsync(name, "/cgi-bin/add?pneus", Ct), StringComparison.Ordinal);
             Assert.Equal(["Réunion d'atelier jeudi", "pneus"], Notes(await life.GetAsync(name, "/cgi-bin/notes", Ct)).Select(n => n[1]));
@@ -97,7 +97,7 @@ public sealed class LifecycleTests
 
         await using (var life = await Lifecycle.StartAsync(scratch.DataDirectory, 2, Ct))
         {
-            var update = await life.Apps.UpdateAsync(name, "test", null, Ct);
+            var update = await life.Apps.UpdateAsync(name, Callers.Root, null, Ct);
 
             Assert.True(update.State == OperationState.Succeeded, update.Outcome + " " + update.Detail);
             Assert.Equal("2", (await life.GetAsync(name, "/version", Ct)).Trim());
@@ -107,7 +107,7 @@ public sealed class LifecycleTests
 
         await using (var life = await Lifecycle.StartAsync(scratch.DataDirectory, 3, Ct))
         {
-            var update = await life.Apps.UpdateAsync(name, "test", "3", Ct);
+            var update = await life.Apps.UpdateAsync(name, Callers.Root, "3", Ct);
 
             Assert.Equal(OperationState.RolledBack, update.State);
             Assert.Contains("version 2", update.Outcome, StringComparison.Ordinal);
@@ -124,7 +124,7 @@ public sealed class LifecycleTests
             // Each update was preceded by a backup of the version it started from.
             var operations = (await life.Journal.ListAsync(name, null, 50, Ct)).OrderBy(o => o.CreatedAt).Select(o => $"{o.Kind} {o.FromVersion} {o.State}").ToList();
             Assert.Equal(["Install  Succeeded", "Backup 1 Succeeded", "Update 1 Succeeded", "Backup 2 Succeeded", "Update 2 RolledBack"], operations);
-            Assert.Equal(["1", "2"], (await life.Backups.ListAsync("default", name, Ct)).Select(b => b.Version));
+            Assert.Equal(["1", "2"], (await life.Backups.ListAsync(Callers.Root, "default", name, Ct)).Select(b => b.Version));
         }
     }
 
@@ -138,13 +138,13 @@ public sealed class LifecycleTests
         async Task<AppRequestException> Refused(InstallRequest request) =>
             await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.InstallAsync(request, Ct));
 
-        Assert.Equal("app", (await Refused(new InstallRequest("jitsi", "test") { Name = name })).Field);
-        Assert.Equal("name", (await Refused(new InstallRequest("hello", "test") { Name = "Bad_Name!", Domain = "a.velo-lyon.fr" })).Field);
-        Assert.Equal("domain", (await Refused(new InstallRequest("hello", "test") { Name = name })).Field);
-        Assert.Equal("domain", (await Refused(new InstallRequest("hello", "test") { Name = name, Domain = "https://x.org/path" })).Field);
-        Assert.Equal("q.first_note", (await Refused(new InstallRequest("notes", "test") { Name = name, Domain = "n.velo-lyon.fr", Answers = new Dictionary<string, string> { ["first_note"] = new string('x', 201) } })).Field);
-        Assert.Equal("q.colour", (await Refused(new InstallRequest("notes", "test") { Name = name, Domain = "n.velo-lyon.fr", Answers = new Dictionary<string, string> { ["colour"] = "red" } })).Field);
-        Assert.Equal("org", (await Refused(new InstallRequest("hello", "test") { Name = name, Domain = "h.velo-lyon.fr", OrganizationId = "nowhere" })).Field);
+        Assert.Equal("app", (await Refused(new InstallRequest("jitsi", Callers.Root) { Name = name })).Field);
+        Assert.Equal("name", (await Refused(new InstallRequest("hello", Callers.Root) { Name = "Bad_Name!", Domain = "a.velo-lyon.fr" })).Field);
+        Assert.Equal("domain", (await Refused(new InstallRequest("hello", Callers.Root) { Name = name })).Field);
+        Assert.Equal("domain", (await Refused(new InstallRequest("hello", Callers.Root) { Name = name, Domain = "https://x.org/path" })).Field);
+        Assert.Equal("q.first_note", (await Refused(new InstallRequest("notes", Callers.Root) { Name = name, Domain = "n.velo-lyon.fr", Answers = new Dictionary<string, string> { ["first_note"] = new string('x', 201) } })).Field);
+        Assert.Equal("q.colour", (await Refused(new InstallRequest("notes", Callers.Root) { Name = name, Domain = "n.velo-lyon.fr", Answers = new Dictionary<string, string> { ["colour"] = "red" } })).Field);
+        Assert.Equal("org", (await Refused(new InstallRequest("hello", Callers.Root) { Name = name, Domain = "h.velo-lyon.fr", OrganizationId = "nowhere" })).Field);
 
         Assert.Empty(await life.EngineObjectsAsync(name, Ct));
         Assert.Null(await life.Instances.FindAsync(name, Ct));
@@ -157,13 +157,13 @@ public sealed class LifecycleTests
         await using var scratch = new Scratch();
         var name = scratch.Name("once");
         await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
-        var first = await life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
+        var first = await life.Apps.InstallAsync(new InstallRequest("hello", Callers.Root) { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
         Assert.Equal(OperationState.Succeeded, first.State);
         var objects = await life.EngineObjectsAsync(name, Ct);
 
-        var clash = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = name, Domain = "other.velo-lyon.fr" }, Ct));
+        var clash = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.InstallAsync(new InstallRequest("hello", Callers.Root) { Name = name, Domain = "other.velo-lyon.fr" }, Ct));
         var other = scratch.Name("other");
-        var sameDomain = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = other, Domain = $"{name}.velo-lyon.fr" }, Ct));
+        var sameDomain = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.InstallAsync(new InstallRequest("hello", Callers.Root) { Name = other, Domain = $"{name}.velo-lyon.fr" }, Ct));
 
         Assert.Equal("name", clash.Field);
         Assert.Equal("domain", sameDomain.Field);
@@ -178,7 +178,7 @@ public sealed class LifecycleTests
         var name = scratch.Name("secret");
         await using (var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct))
         {
-            var install = await life.Apps.InstallAsync(new InstallRequest("notes", "test") { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
+            var install = await life.Apps.InstallAsync(new InstallRequest("notes", Callers.Root) { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
             Assert.True(install.State == OperationState.Succeeded, install.Outcome);
             var password = (await life.Engine.Containers.ExecAsync(ResourceNames.Container(name, "web"), new ExecRequest { Command = ["printenv", "DB_PASSWORD"] }, Ct)).Stdout.Trim();
             Assert.Equal(24, password.Length);
@@ -207,8 +207,8 @@ public sealed class LifecycleTests
         var hoster = $"asso-{Guid.NewGuid():N}"[..13];
         await life.Organizations.AddAsync(new HostPanel.Core.Organizations.Organization(hoster, hoster, DateTimeOffset.UtcNow), Ct);
 
-        Assert.Equal(OperationState.Succeeded, (await life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = a, Domain = $"{a}.velo-lyon.fr" }, Ct)).State);
-        Assert.Equal(OperationState.Succeeded, (await life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = b, Domain = $"{b}.velo-lyon.fr", OrganizationId = hoster }, Ct)).State);
+        Assert.Equal(OperationState.Succeeded, (await life.Apps.InstallAsync(new InstallRequest("hello", Callers.Root) { Name = a, Domain = $"{a}.velo-lyon.fr" }, Ct)).State);
+        Assert.Equal(OperationState.Succeeded, (await life.Apps.InstallAsync(new InstallRequest("hello", Callers.Root) { Name = b, Domain = $"{b}.velo-lyon.fr", OrganizationId = hoster }, Ct)).State);
         Assert.Equal(hoster, (await life.Engine.Containers.InspectAsync(ResourceNames.Container(b, "web"), Ct))!.Labels[HostPanelLabels.Organization]);
 
         var addressOfB = await life.AddressAsync(b, "web", Ct);
@@ -245,8 +245,8 @@ public sealed class LifecycleTests
         try
         {
             await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
-            Assert.Equal(OperationState.Succeeded, (await life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct)).State);
-            Assert.Equal(OperationState.Succeeded, (await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct)).State);
+            Assert.Equal(OperationState.Succeeded, (await life.Apps.InstallAsync(new InstallRequest("hello", Callers.Root) { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct)).State);
+            Assert.Equal(OperationState.Succeeded, (await life.Apps.RemoveAsync(name, Callers.Root, purge: true, confirmed: true, Ct)).State);
             var report = await life.Reconciler.RunAsync(Ct);
 
             Assert.NotNull(await life.Engine.Containers.InspectAsync(foreign, Ct));

@@ -30,17 +30,17 @@ public sealed class BackupTests
         var dump = await DatabaseDumpAsync(life, name);
         Assert.Contains("cadenas", dump, StringComparison.Ordinal);
 
-        var backup = await life.Backups.BackupAsync(name, "test", Ct);
+        var backup = await life.Backups.BackupAsync(name, Callers.Root, Ct);
 
         Assert.True(backup.State == OperationState.Succeeded, $"{backup.Outcome} / {backup.Detail}");
-        var entry = Assert.Single(await life.Backups.ListAsync("default", name, Ct));
+        var entry = Assert.Single(await life.Backups.ListAsync(Callers.Root, "default", name, Ct));
         Assert.Equal(("notes", "1", name), (entry.App, entry.Version, entry.Instance));
 
-        Assert.Equal(OperationState.Succeeded, (await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct)).State);
+        Assert.Equal(OperationState.Succeeded, (await life.Apps.RemoveAsync(name, Callers.Root, purge: true, confirmed: true, Ct)).State);
         Assert.Empty(await life.EngineObjectsAsync(name, Ct));
         Assert.Null(await life.Instances.FindAsync(name, Ct));
 
-        var restore = await life.Backups.RestoreAsync(entry.ShortId, "test", ct: Ct);
+        var restore = await life.Backups.RestoreAsync(entry.ShortId, Callers.Root, ct: Ct);
 
         Assert.True(restore.State == OperationState.Succeeded, $"{restore.Outcome} / {restore.Detail}");
         Assert.Equal(InstanceState.Running, (await life.Instances.FindAsync(name, Ct))!.State);
@@ -58,10 +58,10 @@ public sealed class BackupTests
         var name = scratch.Name("bkr");
         await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
         await InstallWithDataAsync(life, name);
-        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(name, "test", Ct)).State);
+        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(name, Callers.Root, Ct)).State);
         var volume = (await life.Engine.Volumes.ListAsync(LabelFilter.Managed.And(HostPanelLabels.Instance, name), Ct)).Single(v => v.Name == ResourceNames.Volume(name, "data"));
 
-        var (repository, password) = await life.Backups.ExportKeyAsync("default", "test", Ct);
+        var (repository, password) = await life.Backups.ExportKeyAsync("default", Callers.Root, Ct);
 
         // Recorded, without the password.
         var export = (await life.Journal.ListAsync(BackupRepositories.SecretOwner("default"), null, 10, Ct)).Single();
@@ -89,21 +89,21 @@ public sealed class BackupTests
         var name = scratch.Name("bkw");
         await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
         await InstallWithDataAsync(life, name);
-        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(name, "test", Ct)).State);
-        var entry = Assert.Single(await life.Backups.ListAsync("default", name, Ct));
+        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(name, Callers.Root, Ct)).State);
+        var entry = Assert.Single(await life.Backups.ListAsync(Callers.Root, "default", name, Ct));
         var containers = await ContainerIdsAsync(life, name);
         var secrets = life.Get<ISecretStore>();
         var password = (await secrets.GetAllAsync(BackupRepositories.SecretOwner("default"), Ct))[BackupRepositories.PasswordName];
 
         var location = (await life.Get<BackupRepositories>().DescribeAsync("default", Ct)).Location;
         await secrets.SetAsync(BackupRepositories.SecretOwner("default"), BackupRepositories.PasswordName, "not-the-password", Ct);
-        var wrongPassword = await Assert.ThrowsAsync<AppRequestException>(() => life.Backups.RestoreAsync(entry.ShortId, "test", ct: Ct));
+        var wrongPassword = await Assert.ThrowsAsync<AppRequestException>(() => life.Backups.RestoreAsync(entry.ShortId, Callers.Root, ct: Ct));
         await secrets.SetAsync(BackupRepositories.SecretOwner("default"), BackupRepositories.PasswordName, password, Ct);
 
         var empty = Directory.CreateTempSubdirectory("hp-norepo-").FullName;
         var targets = life.Get<IBackupTargetStore>();
         await targets.SaveAsync(new BackupTarget("default", empty, null, null, DateTimeOffset.UtcNow), Ct);
-        var wrongTarget = await Assert.ThrowsAsync<AppRequestException>(() => life.Backups.RestoreAsync(entry.ShortId, "test", ct: Ct));
+        var wrongTarget = await Assert.ThrowsAsync<AppRequestException>(() => life.Backups.RestoreAsync(entry.ShortId, Callers.Root, ct: Ct));
         Directory.Delete(empty, recursive: true);
         await targets.SaveAsync(new BackupTarget("default", location, null, null, DateTimeOffset.UtcNow), Ct);
 
@@ -121,12 +121,12 @@ public sealed class BackupTests
         var name = scratch.Name("bki");
         await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
         await InstallWithDataAsync(life, name);
-        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(name, "test", Ct)).State);
-        var entry = Assert.Single(await life.Backups.ListAsync("default", name, Ct));
+        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(name, Callers.Root, Ct)).State);
+        var entry = Assert.Single(await life.Backups.ListAsync(Callers.Root, "default", name, Ct));
         var dump = await DatabaseDumpAsync(life, name);
 
         Assert.Contains("added", await life.GetAsync(name, "/cgi-bin/add?apres-la-sauvegarde", Ct), StringComparison.Ordinal);
-        var restore = await life.Backups.RestoreAsync(entry.ShortId, "test", ct: Ct);
+        var restore = await life.Backups.RestoreAsync(entry.ShortId, Callers.Root, ct: Ct);
 
         Assert.True(restore.State == OperationState.Succeeded, $"{restore.Outcome} / {restore.Detail}");
         var notes = await life.GetAsync(name, "/cgi-bin/notes", Ct);
@@ -162,15 +162,15 @@ public sealed class BackupTests
         await using (var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct))
         {
             await life.Reconciler.RunAsync(Ct);
-            Assert.Empty(await life.Backups.ListAsync("default", name, Ct));
+            Assert.Empty(await life.Backups.ListAsync(Callers.Root, "default", name, Ct));
 
-            var again = await life.Backups.BackupAsync(name, "test", Ct);
+            var again = await life.Backups.BackupAsync(name, Callers.Root, Ct);
 
             Assert.True(again.State == OperationState.Succeeded, $"{again.Outcome} / {again.Detail}");
-            Assert.Single(await life.Backups.ListAsync("default", name, Ct));
+            Assert.Single(await life.Backups.ListAsync(Callers.Root, "default", name, Ct));
 
             // The maintenance forgets the dump the killed run left, and the repository is sound.
-            Assert.True((await life.Backups.CheckAsync("default", readAll: true, Ct)).Ok);
+            Assert.True((await life.Backups.CheckAsync("default", Callers.Root, readAll: true, Ct)).Ok);
             var repository = await life.Get<BackupRepositories>().DescribeAsync("default", Ct);
             var parts = await life.Get<IRestic>().SnapshotsAsync(repository, [BackupTags.Marker, BackupTags.Instance(name)], Ct);
             Assert.Equal(2, parts.Count);
@@ -185,8 +185,8 @@ public sealed class BackupTests
         var name = scratch.Name("bkc");
         await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
         await InstallWithDataAsync(life, name);
-        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(name, "test", Ct)).State);
-        Assert.True((await life.Backups.CheckAsync("default", readAll: true, Ct)).Ok);
+        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(name, Callers.Root, Ct)).State);
+        Assert.True((await life.Backups.CheckAsync("default", Callers.Root, readAll: true, Ct)).Ok);
 
         var repository = await life.Get<BackupRepositories>().DescribeAsync("default", Ct);
         var pack = Directory.GetFiles(Path.Combine(repository.Location, "data"), "*", SearchOption.AllDirectories).OrderByDescending(f => new FileInfo(f).Length).First();
@@ -196,7 +196,7 @@ public sealed class BackupTests
             await file.WriteAsync(new byte[] { 0xde, 0xad, 0xbe, 0xef, 0x00, 0x11, 0x22, 0x33 }, Ct);
         }
 
-        var check = await life.Backups.CheckAsync("default", readAll: true, Ct);
+        var check = await life.Backups.CheckAsync("default", Callers.Root, readAll: true, Ct);
 
         Assert.False(check.Ok, check.Output);
     }
@@ -209,9 +209,9 @@ public sealed class BackupTests
         await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
         await InstallWithDataAsync(life, name);
         await using var small = await SmallFileSystem.MountAsync(96, Ct);
-        await life.Backups.SetTargetAsync("default", Path.Combine(small.Path, "repo"), ct: Ct);
-        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(name, "test", Ct)).State);
-        var first = Assert.Single(await life.Backups.ListAsync("default", name, Ct));
+        await life.Backups.SetTargetAsync(Callers.Root, "default", Path.Combine(small.Path, "repo"), ct: Ct);
+        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(name, Callers.Root, Ct)).State);
+        var first = Assert.Single(await life.Backups.ListAsync(Callers.Root, "default", name, Ct));
 
         // More than the target holds, and nothing restic can compress away.
         var data = (await life.Engine.Volumes.ListAsync(LabelFilter.Managed.And(HostPanelLabels.Instance, name), Ct)).Single(v => v.Name == ResourceNames.Volume(name, "data")).Mountpoint!;
@@ -222,24 +222,24 @@ public sealed class BackupTests
             await File.WriteAllBytesAsync(Path.Combine(data, $"big-{i:000}.bin"), buffer, Ct);
         }
 
-        var full = await life.Backups.BackupAsync(name, "test", Ct);
+        var full = await life.Backups.BackupAsync(name, Callers.Root, Ct);
 
         Assert.Equal(OperationState.Failed, full.State);
         Assert.Contains("NoSpace", full.Detail, StringComparison.Ordinal);
-        Assert.Equal([first.SnapshotId], (await life.Backups.ListAsync("default", name, Ct)).Select(e => e.SnapshotId));
+        Assert.Equal([first.SnapshotId], (await life.Backups.ListAsync(Callers.Root, "default", name, Ct)).Select(e => e.SnapshotId));
         Assert.Equal(InstanceState.Running, (await life.Instances.FindAsync(name, Ct))!.State);
         Assert.Equal("ok", (await life.GetAsync(name, "/health", Ct)).Trim());
 
         await small.GrowAsync(512, Ct);
-        var next = await life.Backups.BackupAsync(name, "test", Ct);
+        var next = await life.Backups.BackupAsync(name, Callers.Root, Ct);
 
         Assert.True(next.State == OperationState.Succeeded, $"{next.Outcome} / {next.Detail}");
-        Assert.Equal(2, (await life.Backups.ListAsync("default", name, Ct)).Count);
+        Assert.Equal(2, (await life.Backups.ListAsync(Callers.Root, "default", name, Ct)).Count);
 
         // Two backups on one day: the maintenance's retention (7 daily, 4 weekly, 6 monthly)
         // keeps the newer, and what the failed run wrote is pruned.
-        Assert.True((await life.Backups.CheckAsync("default", readAll: true, Ct)).Ok);
-        Assert.NotEqual(first.SnapshotId, Assert.Single(await life.Backups.ListAsync("default", name, Ct)).SnapshotId);
+        Assert.True((await life.Backups.CheckAsync("default", Callers.Root, readAll: true, Ct)).Ok);
+        Assert.NotEqual(first.SnapshotId, Assert.Single(await life.Backups.ListAsync(Callers.Root, "default", name, Ct)).SnapshotId);
     }
 
     [Fact]
@@ -250,7 +250,7 @@ public sealed class BackupTests
         await using (var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct))
         {
             await InstallWithDataAsync(life, name);
-            Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(name, "test", Ct)).State);
+            Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(name, Callers.Root, Ct)).State);
             await life.Get<ISecretStore>().SetAsync(BackupRepositories.SecretOwner("default"), BackupRepositories.PasswordName, "not-the-password", Ct);
         }
 
@@ -258,7 +258,7 @@ public sealed class BackupTests
         {
             var containers = await ContainerIdsAsync(life, name);
 
-            var refused = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.UpdateAsync(name, "test", null, Ct));
+            var refused = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.UpdateAsync(name, Callers.Root, null, Ct));
 
             Assert.Equal("backup", refused.Field);
             Assert.Equal(("1", InstanceState.Running), ((await life.Instances.FindAsync(name, Ct))!.Version, (await life.Instances.FindAsync(name, Ct))!.State));
@@ -275,14 +275,14 @@ public sealed class BackupTests
         var hello = scratch.Name("drh");
         await using var life = await Lifecycle.StartAsync(scratch.DataDirectory, 1, Ct);
         await InstallWithDataAsync(life, notes);
-        Assert.Equal(OperationState.Succeeded, (await life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = hello, Domain = $"{hello}.velo-lyon.fr" }, Ct)).State);
-        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(notes, "test", Ct)).State);
-        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(hello, "test", Ct)).State);
+        Assert.Equal(OperationState.Succeeded, (await life.Apps.InstallAsync(new InstallRequest("hello", Callers.Root) { Name = hello, Domain = $"{hello}.velo-lyon.fr" }, Ct)).State);
+        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(notes, Callers.Root, Ct)).State);
+        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(hello, Callers.Root, Ct)).State);
         Assert.Null(await life.Backups.LastProvenAsync(notes, Ct));
         var before = await ContainerIdsAsync(life, notes);
 
-        var passed = await life.Backups.DrillAsync(notes, "test", Ct);
-        var failed = await life.Backups.DrillAsync(hello, "test", Ct);
+        var passed = await life.Backups.DrillAsync(notes, Callers.Root, Ct);
+        var failed = await life.Backups.DrillAsync(hello, Callers.Root, Ct);
 
         Assert.True(passed.State == OperationState.Succeeded, $"{passed.Outcome} / {passed.Detail}");
         Assert.NotNull(await life.Backups.LastProvenAsync(notes, Ct));
@@ -309,12 +309,12 @@ public sealed class BackupTests
         await InstallWithDataAsync(life, name);
         var location = $"sftp://{World.SftpUser}@{World.SftpHost}:{World.SftpPort}/{World.SftpPath}/{name}";
 
-        var unknownKey = await Assert.ThrowsAsync<AppRequestException>(() => life.Backups.SetTargetAsync("default", location, "/nonexistent/key", World.SftpKnownHosts, Ct));
-        await life.Backups.SetTargetAsync("default", location, World.SftpKey, World.SftpKnownHosts, Ct);
-        var backup = await life.Backups.BackupAsync(name, "test", Ct);
-        Assert.Equal(OperationState.Succeeded, (await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct)).State);
-        var entry = Assert.Single(await life.Backups.ListAsync("default", name, Ct));
-        var restore = await life.Backups.RestoreAsync(entry.ShortId, "test", ct: Ct);
+        var unknownKey = await Assert.ThrowsAsync<AppRequestException>(() => life.Backups.SetTargetAsync(Callers.Root, "default", location, "/nonexistent/key", World.SftpKnownHosts, Ct));
+        await life.Backups.SetTargetAsync(Callers.Root, "default", location, World.SftpKey, World.SftpKnownHosts, Ct);
+        var backup = await life.Backups.BackupAsync(name, Callers.Root, Ct);
+        Assert.Equal(OperationState.Succeeded, (await life.Apps.RemoveAsync(name, Callers.Root, purge: true, confirmed: true, Ct)).State);
+        var entry = Assert.Single(await life.Backups.ListAsync(Callers.Root, "default", name, Ct));
+        var restore = await life.Backups.RestoreAsync(entry.ShortId, Callers.Root, ct: Ct);
 
         Assert.Equal("ssh-key", unknownKey.Field);
         Assert.True(backup.State == OperationState.Succeeded, $"{backup.Outcome} / {backup.Detail}");
@@ -325,7 +325,7 @@ public sealed class BackupTests
 
     private static async Task InstallWithDataAsync(Lifecycle life, string name)
     {
-        var install = await life.Apps.InstallAsync(new InstallRequest("notes", "test") { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
+        var install = await life.Apps.InstallAsync(new InstallRequest("notes", Callers.Root) { Name = name, Domain = $"{name}.velo-lyon.fr" }, Ct);
         Assert.True(install.State == OperationState.Succeeded, install.Outcome);
         Assert.Contains("added", await life.GetAsync(name, "/cgi-bin/add?cadenas", Ct), StringComparison.Ordinal);
         await life.GetAsync(name, "/cgi-bin/write?atelier-du-jeudi", Ct);

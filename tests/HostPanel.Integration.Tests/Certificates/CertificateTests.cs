@@ -25,7 +25,7 @@ public sealed class CertificateTests : IAsyncDisposable
 
     private static async Task<string> InstallAsync(Lifecycle life, string name, string domain)
     {
-        var install = await life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = name, Domain = domain }, Ct);
+        var install = await life.Apps.InstallAsync(new InstallRequest("hello", Callers.Root) { Name = name, Domain = domain }, Ct);
         Assert.True(install.State == OperationState.Succeeded, $"{install.State}: {install.Outcome} {install.Detail}");
         return domain;
     }
@@ -59,7 +59,7 @@ public sealed class CertificateTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.StartsWith("max-age=", page.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
 
-        var remove = await life.Apps.RemoveAsync(name, "test", purge: true, confirmed: true, Ct);
+        var remove = await life.Apps.RemoveAsync(name, Callers.Root, purge: true, confirmed: true, Ct);
         Assert.Equal(OperationState.Succeeded, remove.State);
         var running = await life.Get<IEdgeProxy>().ReadRunningConfigurationAsync(Ct);
         Assert.DoesNotContain(domain, running, StringComparison.Ordinal);
@@ -78,7 +78,7 @@ public sealed class CertificateTests : IAsyncDisposable
         var oldFolder = Path.Combine(life.Get<CertificateService>().Directory, old);
         Assert.True(Directory.Exists(oldFolder));
 
-        var move = await life.Apps.ChangeDomainAsync(name, $"new-{name}.example.org", "test", Ct);
+        var move = await life.Apps.ChangeDomainAsync(name, $"new-{name}.example.org", Callers.Root, Ct);
         Assert.True(move.State == OperationState.Succeeded, $"{move.State}: {move.Outcome} {move.Detail}");
 
         var domain = $"new-{name}.example.org";

@@ -80,7 +80,7 @@ public sealed class BackupCommandTests
             Assert.Contains("\tavant la panne", await life.GetAsync(name, "/cgi-bin/notes", Ct), StringComparison.Ordinal);
 
             // And it goes on backing up into the same repository.
-            Assert.Equal(HostPanel.Core.Operations.OperationState.Succeeded, (await life.Backups.BackupAsync(name, "test", Ct)).State);
+            Assert.Equal(HostPanel.Core.Operations.OperationState.Succeeded, (await life.Backups.BackupAsync(name, Callers.Root, Ct)).State);
             Assert.Equal(json.RootElement.GetProperty("repository").GetString(), (await life.Get<HostPanel.Core.Backups.BackupRepositories>().DescribeAsync("default", Ct)).Location);
         }
         finally

@@ -29,11 +29,11 @@ public sealed class DomainChangeTests : IAsyncDisposable
     {
         await using var life = await Lifecycle.StartAsync(_scratch.DataDirectory, 1, Ct);
         var name = _scratch.Name("move");
-        var install = await life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = name, Domain = $"{name}.example.org" }, Ct);
+        var install = await life.Apps.InstallAsync(new InstallRequest("hello", Callers.Root) { Name = name, Domain = $"{name}.example.org" }, Ct);
         Assert.Equal(OperationState.Succeeded, install.State);
         await life.Engine.Containers.ExecAsync(ResourceNames.Container(name, "web"), new ExecRequest { Command = ["sh", "-c", "echo kept > /data/mark"], Timeout = TimeSpan.FromSeconds(20) }, Ct);
 
-        var move = await life.Apps.ChangeDomainAsync(name, $"Nouveau-{name}.Example.org", "test", Ct);
+        var move = await life.Apps.ChangeDomainAsync(name, $"Nouveau-{name}.Example.org", Callers.Root, Ct);
 
         Assert.True(move.State == OperationState.Succeeded, $"{move.State}: {move.Outcome} {move.Detail}");
         Assert.Equal(OperationKind.ChangeDomain, move.Kind);
@@ -44,13 +44,13 @@ public sealed class DomainChangeTests : IAsyncDisposable
         var mark = await life.Engine.Containers.ExecAsync(ResourceNames.Container(name, "web"), new ExecRequest { Command = ["cat", "/data/mark"], Timeout = TimeSpan.FromSeconds(20) }, Ct);
         Assert.Equal("kept", mark.Stdout.Trim());
 
-        var domains = await life.Get<DomainService>().ListAsync(null, Ct);
+        var domains = await life.Get<DomainService>().ListAsync(Callers.Root, null, Ct);
         Assert.Equal(name, Assert.Single(domains, d => d.Name == $"nouveau-{name}.example.org").Instance);
         Assert.Null(Assert.Single(domains, d => d.Name == $"{name}.example.org").Instance);
 
-        var same = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.ChangeDomainAsync(name, $"nouveau-{name}.example.org", "test", Ct));
+        var same = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.ChangeDomainAsync(name, $"nouveau-{name}.example.org", Callers.Root, Ct));
         Assert.Equal("domain", same.Field);
-        var bad = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.ChangeDomainAsync(name, "https://x.example.org/", "test", Ct));
+        var bad = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.ChangeDomainAsync(name, "https://x.example.org/", Callers.Root, Ct));
         Assert.Equal(CoreText.Format("DomainNotAName", "https://x.example.org/"), bad.Message);
     }
 
@@ -59,11 +59,11 @@ public sealed class DomainChangeTests : IAsyncDisposable
     {
         await using var life = await Lifecycle.StartAsync(_scratch.DataDirectory, 1, Ct);
         var name = _scratch.Name("fixed");
-        var install = await life.Apps.InstallAsync(new InstallRequest("gallery", "test") { Name = name, Domain = $"{name}.example.org" }, Ct);
+        var install = await life.Apps.InstallAsync(new InstallRequest("gallery", Callers.Root) { Name = name, Domain = $"{name}.example.org" }, Ct);
         Assert.Equal(OperationState.Succeeded, install.State);
         var operations = (await life.Journal.ListAsync(name, null, 50, Ct)).Count;
 
-        var refused = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.ChangeDomainAsync(name, $"other-{name}.example.org", "test", Ct));
+        var refused = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.ChangeDomainAsync(name, $"other-{name}.example.org", Callers.Root, Ct));
 
         Assert.Equal("domain", refused.Field);
         Assert.Contains(name, refused.Message, StringComparison.Ordinal);
@@ -78,14 +78,14 @@ public sealed class DomainChangeTests : IAsyncDisposable
         await using var life = await Lifecycle.StartAsync(_scratch.DataDirectory, 1, Ct);
         await life.Organizations.AddAsync(new Organization("voisins", "Voisins", DateTimeOffset.UtcNow), Ct);
         var owned = $"{Guid.NewGuid():N}"[..8] + ".autres.example.org";
-        await life.Get<DomainService>().AddAsync(owned, "voisins", ct: Ct);
+        await life.Get<DomainService>().AddAsync(Callers.Root, owned, "voisins", ct: Ct);
         var name = _scratch.Name("wall");
-        Assert.Equal(OperationState.Succeeded, (await life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = name, Domain = $"{name}.example.org" }, Ct)).State);
+        Assert.Equal(OperationState.Succeeded, (await life.Apps.InstallAsync(new InstallRequest("hello", Callers.Root) { Name = name, Domain = $"{name}.example.org" }, Ct)).State);
 
-        var refused = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.ChangeDomainAsync(name, owned, "test", Ct));
-        var install = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = _scratch.Name("wall2"), Domain = owned }, Ct));
+        var refused = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.ChangeDomainAsync(name, owned, Callers.Root, Ct));
+        var install = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.InstallAsync(new InstallRequest("hello", Callers.Root) { Name = _scratch.Name("wall2"), Domain = owned }, Ct));
 
-        var taken = await Assert.ThrowsAsync<AppRequestException>(() => life.Get<DomainService>().AddAsync($"{name}.example.org", "voisins", ct: Ct));
+        var taken = await Assert.ThrowsAsync<AppRequestException>(() => life.Get<DomainService>().AddAsync(Callers.Root, $"{name}.example.org", "voisins", ct: Ct));
         Assert.Equal(CoreText.Format("DomainOfAnotherOrganization", $"{name}.example.org"), taken.Message);
         Assert.Equal(CoreText.Format("DomainOfAnotherOrganization", owned), refused.Message);
         Assert.Equal(CoreText.Format("DomainOfAnotherOrganization", owned), install.Message);

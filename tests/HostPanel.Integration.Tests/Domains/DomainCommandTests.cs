@@ -85,14 +85,14 @@ public sealed class DomainCommandTests : IAsyncDisposable
         await life.Organizations.AddAsync(new Organization("edition", "Éditions", DateTimeOffset.UtcNow), Ct);
         var domains = life.Get<DomainService>();
 
-        await domains.AddAsync("cloud.velo.example.org", "atelier", ct: Ct);
-        Assert.Equal("atelier", (await domains.AddAsync("cloud.velo.example.org", "atelier", ct: Ct)).OrganizationId);
+        await domains.AddAsync(Callers.Root, "cloud.velo.example.org", "atelier", ct: Ct);
+        Assert.Equal("atelier", (await domains.AddAsync(Callers.Root, "cloud.velo.example.org", "atelier", ct: Ct)).OrganizationId);
 
-        var taken = await Assert.ThrowsAsync<AppRequestException>(() => domains.AddAsync("CLOUD.velo.example.org.", "edition", ct: Ct));
+        var taken = await Assert.ThrowsAsync<AppRequestException>(() => domains.AddAsync(Callers.Root, "CLOUD.velo.example.org.", "edition", ct: Ct));
         Assert.Equal("domain", taken.Field);
         Assert.DoesNotContain("atelier", taken.Message, StringComparison.OrdinalIgnoreCase);
         await Assert.ThrowsAsync<AppRequestException>(() => domains.AttachAsync("cloud.velo.example.org", "files", "edition", Ct));
-        Assert.Empty(await domains.ListAsync("edition", Ct));
-        Assert.Single(await domains.ListAsync("atelier", Ct));
+        Assert.Empty(await domains.ListAsync(Callers.Root, "edition", Ct));
+        Assert.Single(await domains.ListAsync(Callers.Root, "atelier", Ct));
     }
 }

@@ -45,8 +45,8 @@ public sealed class MailServiceTests : IAsyncDisposable
             await life.Organizations.AddAsync(new Organization("atelier", "Atelier vélo", DateTimeOffset.UtcNow), Ct);
             await life.Organizations.AddAsync(new Organization("edition", "Éditions", DateTimeOffset.UtcNow), Ct);
             var mail = life.Get<MailService>();
-            await mail.SaveAsync(ToSink(null, "panel@panel.example.org"), Ct);
-            await mail.SaveAsync(new MailProfileInput
+            await mail.SaveAsync(Callers.Root, ToSink(null, "panel@panel.example.org"), Ct);
+            await mail.SaveAsync(Callers.Root, new MailProfileInput
             {
                 OrganizationId = "atelier",
                 Host = "127.0.0.1",
@@ -62,14 +62,14 @@ public sealed class MailServiceTests : IAsyncDisposable
         // Another process on the same data directory: what it finds is what was stored.
         await using var next = await StartAsync();
         var service = next.Get<MailService>();
-        var own = await service.FindAsync("atelier", Ct);
+        var own = await service.FindAsync(Callers.Root, "atelier", Ct);
         Assert.NotNull(own);
         Assert.Equal(("127.0.0.1", server.Port, MailSecurity.None, "atelier", "contact@atelier.example.org", "Atelier vélo"), (own.Host, own.Port, own.Security, own.UserName, own.FromAddress, own.FromName));
-        Assert.Null(await service.FindAsync("edition", Ct));
+        Assert.Null(await service.FindAsync(Callers.Root, "edition", Ct));
 
-        var forAtelier = await service.SendTestAsync("atelier", "someone@example.org", Ct);
-        var forEdition = await service.SendTestAsync("edition", "someone@example.org", Ct);
-        var forPanel = await service.SendTestAsync(null, "someone@example.org", Ct);
+        var forAtelier = await service.SendTestAsync(Callers.Root, "atelier", "someone@example.org", Ct);
+        var forEdition = await service.SendTestAsync(Callers.Root, "edition", "someone@example.org", Ct);
+        var forPanel = await service.SendTestAsync(Callers.Root, null, "someone@example.org", Ct);
 
         Assert.Equal("atelier", forAtelier.Profile.OrganizationId);
         Assert.Null(forEdition.Profile.OrganizationId);
@@ -92,12 +92,12 @@ public sealed class MailServiceTests : IAsyncDisposable
     {
         await using var life = await StartAsync();
         var mail = life.Get<MailService>();
-        await mail.SaveAsync(ToSink(null, "panel@panel.example.org"), Ct);
+        await mail.SaveAsync(Callers.Root, ToSink(null, "panel@panel.example.org"), Ct);
 
-        var refused = await Assert.ThrowsAsync<AppRequestException>(() => mail.SaveAsync(ToSink(null, "other@panel.example.org", port: 9), Ct));
+        var refused = await Assert.ThrowsAsync<AppRequestException>(() => mail.SaveAsync(Callers.Root, ToSink(null, "other@panel.example.org", port: 9), Ct));
 
         Assert.Equal("host", refused.Field);
-        var stored = await mail.FindAsync(null, Ct);
+        var stored = await mail.FindAsync(Callers.Root, null, Ct);
         Assert.Equal(World.SmtpPort, stored!.Port);
         Assert.Equal("panel@panel.example.org", stored.FromAddress);
     }
@@ -111,16 +111,16 @@ public sealed class MailServiceTests : IAsyncDisposable
         var mail = life.Get<MailService>();
         var input = new MailProfileInput { Host = "localhost", Port = server.Port, Security = "tls", FromAddress = "panel@panel.example.org" };
 
-        var saved = await mail.SaveAsync(input, Ct);
+        var saved = await mail.SaveAsync(Callers.Root, input, Ct);
         Assert.Equal(MailSecurity.Tls, saved.Security);
-        var sent = await mail.SendTestAsync(null, "someone@example.org", Ct);
+        var sent = await mail.SendTestAsync(Callers.Root, null, "someone@example.org", Ct);
         await server.WaitForAsync(sent.Reference, Ct);
 
         // The certificate is for "localhost": the same server by its address is refused.
-        var byAddress = await Assert.ThrowsAsync<AppRequestException>(() => mail.SaveAsync(new MailProfileInput { Host = "127.0.0.1", Port = server.Port, Security = "tls", FromAddress = "panel@panel.example.org" }, Ct));
+        var byAddress = await Assert.ThrowsAsync<AppRequestException>(() => mail.SaveAsync(Callers.Root, new MailProfileInput { Host = "127.0.0.1", Port = server.Port, Security = "tls", FromAddress = "panel@panel.example.org" }, Ct));
         Assert.Equal("security", byAddress.Field);
         Assert.Contains(Explained(MailFailure.CertificateNameMismatch, server.Port), byAddress.Message, StringComparison.Ordinal);
-        Assert.Equal("localhost", (await mail.FindAsync(null, Ct))!.Host);
+        Assert.Equal("localhost", (await mail.FindAsync(Callers.Root, null, Ct))!.Host);
     }
 
     [Fact]
@@ -138,12 +138,12 @@ public sealed class MailServiceTests : IAsyncDisposable
         var mail = life.Get<MailService>();
         var watch = Stopwatch.StartNew();
 
-        var refused = await Assert.ThrowsAsync<AppRequestException>(() => mail.SaveAsync(new MailProfileInput { Host = "127.0.0.1", Port = port, Security = "none", FromAddress = "panel@panel.example.org" }, Ct));
+        var refused = await Assert.ThrowsAsync<AppRequestException>(() => mail.SaveAsync(Callers.Root, new MailProfileInput { Host = "127.0.0.1", Port = port, Security = "none", FromAddress = "panel@panel.example.org" }, Ct));
 
         Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15));
         Assert.Equal("port", refused.Field);
         Assert.StartsWith(Explained(MailFailure.TimedOut, port).Split(port.ToString(System.Globalization.CultureInfo.InvariantCulture))[0], refused.Message, StringComparison.Ordinal);
-        Assert.Null(await mail.FindAsync(null, Ct));
+        Assert.Null(await mail.FindAsync(Callers.Root, null, Ct));
     }
 
     /// <summary>The start of the explanation of <paramref name="failure"/>, up to its details.</summary>

@@ -29,33 +29,33 @@ public sealed class QuotaTests : IAsyncDisposable
 
         await using var life = await Lifecycle.StartAsync(_scratch.DataDirectory, 1, Ct);
         var first = _scratch.Name("q1");
-        var installed = await life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = first, Domain = $"{first}.example.org", OrganizationId = "velo" }, Ct);
+        var installed = await life.Apps.InstallAsync(new InstallRequest("hello", Callers.Root) { Name = first, Domain = $"{first}.example.org", OrganizationId = "velo" }, Ct);
         Assert.Equal(OperationState.Succeeded, installed.State);
 
         // A second app: over the number of apps; nothing recorded for it.
         var second = _scratch.Name("q2");
-        var apps = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = second, Domain = $"{second}.example.org", OrganizationId = "velo" }, Ct));
+        var apps = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.InstallAsync(new InstallRequest("hello", Callers.Root) { Name = second, Domain = $"{second}.example.org", OrganizationId = "velo" }, Ct));
         Assert.Equal("quota", apps.Field);
         Assert.Equal(CoreText.Format("QuotaAppsExceeded", "velo", 1), apps.Message);
         Assert.Null(await life.Instances.FindAsync(second, Ct));
 
         // More apps allowed, but gallery asks for 256 MiB beside hello's 16 MiB, over 100 MiB.
-        await life.Get<OrganizationService>().SetQuotaAsync("velo", 5, "100M", null, Ct);
-        var memory = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.InstallAsync(new InstallRequest("gallery", "test") { Name = second, Domain = $"{second}.example.org", OrganizationId = "velo" }, Ct));
+        await life.Get<OrganizationService>().SetQuotaAsync(Callers.Root, "velo", 5, "100M", null, Ct);
+        var memory = await Assert.ThrowsAsync<AppRequestException>(() => life.Apps.InstallAsync(new InstallRequest("gallery", Callers.Root) { Name = second, Domain = $"{second}.example.org", OrganizationId = "velo" }, Ct));
         Assert.Equal(CoreText.Format("QuotaMemoryExceeded", "velo", OrganizationService.Shown(100L << 20), OrganizationService.Shown(16L << 20), "Gallery", OrganizationService.Shown(256L << 20)), memory.Message);
         Assert.Null(await life.Instances.FindAsync(second, Ct));
 
         // A new app made from a backup is held to the quota like an install.
-        await life.Get<OrganizationService>().SetQuotaAsync("velo", 1, null, null, Ct);
-        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(first, "test", Ct)).State);
-        var snapshot = Assert.Single(await life.Backups.ListAsync("velo", first, Ct)).SnapshotId;
-        var restore = await Assert.ThrowsAsync<AppRequestException>(() => life.Backups.RestoreAsync(snapshot, "test", second, "velo", $"{second}.example.org", Ct));
+        await life.Get<OrganizationService>().SetQuotaAsync(Callers.Root, "velo", 1, null, null, Ct);
+        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(first, Callers.Root, Ct)).State);
+        var snapshot = Assert.Single(await life.Backups.ListAsync(Callers.Root, "velo", first, Ct)).SnapshotId;
+        var restore = await Assert.ThrowsAsync<AppRequestException>(() => life.Backups.RestoreAsync(snapshot, Callers.Root, second, "velo", $"{second}.example.org", Ct));
         Assert.Equal(CoreText.Format("QuotaAppsExceeded", "velo", 1), restore.Message);
         Assert.Null(await life.Instances.FindAsync(second, Ct));
 
         // Another organization is not held to this one's limits.
         var other = _scratch.Name("q3");
-        Assert.Equal(OperationState.Succeeded, (await life.Apps.InstallAsync(new InstallRequest("hello", "test") { Name = other, Domain = $"{other}.example.org" }, Ct)).State);
+        Assert.Equal(OperationState.Succeeded, (await life.Apps.InstallAsync(new InstallRequest("hello", Callers.Root) { Name = other, Domain = $"{other}.example.org" }, Ct)).State);
 
         var list = await HostPanelAsync("org", "list", "--json");
         using var doc = JsonDocument.Parse(list.Stdout);

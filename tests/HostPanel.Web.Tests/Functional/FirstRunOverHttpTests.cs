@@ -36,7 +36,8 @@ public sealed class FirstRunOverHttpTests
     [Fact]
     public async Task TheFirstAdministratorIsCreatedThroughTheSetupFormOnly()
     {
-        await using var panel = await RunningPanel.StartAsync(Ct);
+        // The first run and plain sign-in; two-step sign-in for administrators is tested in SignInSecurityOverHttpTests.
+        await using var panel = await RunningPanel.StartAsync(Ct, "--RequireTwoFactorForAdministrators", "false");
         using var client = panel.NewClient();
 
         var health = await client.GetAsync("/healthz", Ct);
@@ -108,7 +109,8 @@ public sealed class FirstRunOverHttpTests
     [Fact]
     public async Task SignOutSignInAndLanguageSwitchWorkWithPlainForms()
     {
-        await using var panel = await RunningPanel.StartAsync(Ct);
+        // The first run and plain sign-in; two-step sign-in for administrators is tested in SignInSecurityOverHttpTests.
+        await using var panel = await RunningPanel.StartAsync(Ct, "--RequireTwoFactorForAdministrators", "false");
         using var client = panel.NewClient();
         var token = (await File.ReadAllTextAsync(panel.SetupTokenFile, Ct)).Trim();
         var antiforgery = RunningPanel.AntiforgeryToken(await client.GetStringAsync("/setup", Ct));

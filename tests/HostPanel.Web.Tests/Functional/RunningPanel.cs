@@ -34,7 +34,8 @@ public sealed partial class RunningPanel : IAsyncDisposable
 
     public string MissingEngineSocket => Path.Combine(_data.Path, "no-docker.sock");
 
-    public static async Task<RunningPanel> StartAsync(CancellationToken ct)
+    /// <summary>Starts the panel; <paramref name="settings"/> are more command-line settings ("--Name", "value", …).</summary>
+    public static async Task<RunningPanel> StartAsync(CancellationToken ct, params string[] settings)
     {
         var data = new TempDataDirectory();
         var app = HostPanelWebApplication.Create(
@@ -44,6 +45,7 @@ public sealed partial class RunningPanel : IAsyncDisposable
             // Takes precedence over DOCKER_HOST and HOSTPANEL_DOCKERENDPOINT, whatever the machine has.
             "--DockerEndpoint", "unix://" + Path.Combine(data.Path, "no-docker.sock"),
             "--Logging:LogLevel:Default", "Warning",
+            .. settings,
         ]);
         try
         {

@@ -6,7 +6,9 @@ namespace HostPanel.Core.Apps.Execution;
 /// <summary>
 /// Decides what undoes an app operation from how far it went: a failed install takes away what it
 /// created (never volumes that held data before); a failed update brings the previous version
-/// back with its data; start, stop, restart and remove are simply carried forward again.
+/// back with its data; start, stop, restart and remove are simply carried forward again. A single
+/// sign-on client the install or update created goes with it; one the app had before gets the
+/// redirect addresses of the version it goes back to.
 /// </summary>
 public sealed class AppCompensation(IInstanceStore instances, IPackageArchive packages, IOperationJournal journal) : ICompensationPlanner
 {
@@ -30,7 +32,7 @@ public sealed class AppCompensation(IInstanceStore instances, IPackageArchive pa
         {
             var manifest = await ManifestAsync(instance, operation.ToVersion!, ct).ConfigureAwait(false);
             var kept = plan.Select(s => s.Step).OfType<EnsureVolumeStep>().Where(v => v.ExistedBefore).Select(v => v.Volume).ToHashSet(StringComparer.Ordinal);
-            return LifecyclePlanner.UndoInstall(manifest, instance, kept);
+            return LifecyclePlanner.UndoInstall(manifest, instance, kept, RegisteredSsoClient(plan));
         }
 
         // Past the commit point — the new version runs, its hooks are done and the old containers
@@ -64,7 +66,8 @@ public sealed class AppCompensation(IInstanceStore instances, IPackageArchive pa
         // new version never ran on the volumes then (it starts after the snapshot).
         var snapshot = plan.Any(s => s.Step is SnapshotVolumesStep && s.State == StepState.Done);
         var begun = plan.Any(s => s.Step is SnapshotVolumesStep && s.State is StepState.Running or StepState.Failed);
-        var rollback = LifecyclePlanner.Rollback(current, target, instance, setAside, snapshot, begun);
+        var ssoClient = plan.Where(s => !s.Undo).Select(s => s.Step).OfType<EnsureSsoClientStep>().FirstOrDefault();
+        var rollback = LifecyclePlanner.Rollback(current, target, instance, setAside, snapshot, begun, ssoClient);
 
         // A move to another address goes back to the address it had.
         if (plan.FirstOrDefault(s => !s.Undo && s.Step is SetDomainStep && s.State is StepState.Done or StepState.Running or StepState.Failed)?.Step is SetDomainStep moved)
@@ -74,6 +77,13 @@ public sealed class AppCompensation(IInstanceStore instances, IPackageArchive pa
 
         return rollback;
     }
+
+    /// <summary>
+    /// The operation registered the app's single sign-on client (its registration began) and the
+    /// app had none before: undoing the operation removes it.
+    /// </summary>
+    public static bool RegisteredSsoClient(IReadOnlyList<OperationStep> plan) =>
+        plan?.Any(s => !s.Undo && s.Step is EnsureSsoClientStep { ExistedBefore: false } && s.State is StepState.Done or StepState.Running or StepState.Failed) == true;
 
     private Task<Catalog.Model.AppManifest> ManifestAsync(AppInstance instance, string version, CancellationToken ct) =>
         packages.ManifestAsync(instance.Name, version, ct);

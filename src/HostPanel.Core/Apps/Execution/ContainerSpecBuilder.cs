@@ -52,7 +52,12 @@ public static class ContainerSpecBuilder
     /// <param name="instance">The installed app.</param>
     /// <param name="environment">The service's rendered environment.</param>
     /// <param name="containerName">The container's name.</param>
-    public static ContainerSpec Build(AppManifest manifest, string service, AppInstance instance, IReadOnlyDictionary<string, string> environment, string containerName)
+    /// <param name="panelUrl">
+    /// The panel's public address (the single sign-on issuer), if any: the container then reaches
+    /// its host name at the host machine, where the edge proxy serves the panel
+    /// (<see cref="PanelHosts"/>), whatever the DNS the container sees.
+    /// </param>
+    public static ContainerSpec Build(AppManifest manifest, string service, AppInstance instance, IReadOnlyDictionary<string, string> environment, string containerName, string? panelUrl = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(instance);
@@ -115,8 +120,17 @@ public static class ContainerSpecBuilder
             Tmpfs = definition.Tmpfs ?? [],
             StopSignal = definition.StopSignal,
             StopGrace = definition.StopGrace?.Value,
+            ExtraHosts = PanelHosts(panelUrl),
         };
     }
+
+    /// <summary>
+    /// The hosts entry that sends the panel's host name to the host machine
+    /// (<c>panel.example.org:host-gateway</c>), or none when <paramref name="panelUrl"/> is empty
+    /// or names no domain (an IP address, the machine itself).
+    /// </summary>
+    public static IReadOnlyList<string> PanelHosts(string? panelUrl) =>
+        Edge.EdgeSync.PanelDomain(panelUrl) is { } domain ? [$"{domain}:{ContainerSpec.HostGateway}"] : [];
 
     /// <summary>A one-off job container: the service's definition, its own command, never restarted.</summary>
     public static ContainerSpec Job(ContainerSpec service, string name, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> extraEnvironment)

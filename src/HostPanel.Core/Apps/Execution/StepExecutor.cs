@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using HostPanel.Core.Accounts;
+using HostPanel.Core.Apps.Planning;
 using HostPanel.Core.Catalog.Model;
 using HostPanel.Core.Catalog.Planning;
 using HostPanel.Core.Catalog.Secrets;
@@ -12,7 +14,9 @@ namespace HostPanel.Core.Apps.Execution;
 
 /// <summary>
 /// Carries out plan steps on the engine. Every step is idempotent: run again after a crash, it
-/// finds what it did and does not do it twice.
+/// finds what it did and does not do it twice. <paramref name="sso"/> is the panel's single sign-on
+/// provider, absent where there is none (the command line, tests): apps then keep their own
+/// accounts, exactly as without single sign-on.
 /// </summary>
 public sealed class StepExecutor(
     IContainerEngine engine,
@@ -22,7 +26,8 @@ public sealed class StepExecutor(
     IVolumeSnapshots snapshots,
     IHttpProbe probe,
     OperationEvents events,
-    TimeProvider time) : IStepExecutor
+    TimeProvider time,
+    ISsoClientRegistry? sso = null) : IStepExecutor
 {
     private const int LogTailLines = 20;
 
@@ -67,8 +72,14 @@ public sealed class StepExecutor(
             case RunHookStep s:
                 await RunHookAsync(instance, s, ct).ConfigureAwait(false);
                 break;
-            case StopContainerStep or RemoveContainerStep { OnlyIfVersion: null } or RemoveNetworkStep or RemoveVolumeStep:
+            case StopContainerStep or RemoveContainerStep { OnlyIfVersion: null } or RemoveNetworkStep or RemoveVolumeStep or RemoveSsoClientStep:
                 await CleanupAsync(step, instance.Name, ct).ConfigureAwait(false);
+                break;
+            case EnsureSsoClientStep s:
+                await RegisterSsoClientAsync(instance, s, ct).ConfigureAwait(false);
+                break;
+            case SsoNotConfiguredStep:
+                // Only a record, in the plan and the log, that the app keeps its own accounts.
                 break;
             case RemoveContainerStep { OnlyIfVersion: { } version } s:
                 if (await engine.Containers.InspectAsync(s.Container, ct).ConfigureAwait(false) is { } found && found.Labels.GetValueOrDefault(HostPanelLabels.Version) == version
@@ -148,6 +159,15 @@ public sealed class StepExecutor(
                 }
 
                 return true;
+            case RemoveSsoClientStep:
+                // Removal works without an issuer (the panel's address may have been taken away
+                // since the client was made); without a provider there is nothing to remove.
+                if (sso is not null)
+                {
+                    await sso.RemoveAsync(instance, ct).ConfigureAwait(false);
+                }
+
+                return true;
             default:
                 return false;
         }
@@ -193,8 +213,8 @@ public sealed class StepExecutor(
         }
 
         var manifest = await ManifestAsync(instance, step.Version, ct).ConfigureAwait(false);
-        var environment = AppEnvironment.ForService(manifest, step.Service, await ContextAsync(instance, ct).ConfigureAwait(false));
-        await engine.Containers.CreateAsync(ContainerSpecBuilder.Build(manifest, step.Service, instance, environment, step.Container), ct).ConfigureAwait(false);
+        var environment = AppEnvironment.ForService(manifest, step.Service, await ContextAsync(instance, manifest, ct).ConfigureAwait(false));
+        await engine.Containers.CreateAsync(ContainerSpecBuilder.Build(manifest, step.Service, instance, environment, step.Container, sso?.Issuer), ct).ConfigureAwait(false);
     }
 
     private async Task StartAsync(string container, CancellationToken ct)
@@ -296,7 +316,14 @@ public sealed class StepExecutor(
         var hooks = step.Moment == "sso" ? manifest.Sso.Steps : manifest.Hooks?.All().FirstOrDefault(h => h.Moment == step.Moment).Steps;
         var hook = hooks?.ElementAtOrDefault(step.Index)
             ?? throw new InvalidOperationException($"{manifest.Id} {step.Version} has no {step.Moment} step {step.Index + 1}.");
-        var context = await ContextAsync(instance, ct).ConfigureAwait(false);
+        var context = await ContextAsync(instance, manifest, ct).ConfigureAwait(false);
+        if (step.Moment == "sso" && context.Sso is null)
+        {
+            // The panel's single sign-on went away since the plan was made (no provider where the
+            // operation is resumed, or no panel address any more): the app keeps its own accounts.
+            return;
+        }
+
         var command = hook.Cmd.Select(a => AppEnvironment.Render(manifest, a, context)).ToList();
         var environment = (hook.Env ?? []).ToDictionary(kv => kv.Key, kv => AppEnvironment.Render(manifest, kv.Value, context), StringComparer.Ordinal);
         var timeout = hook.Timeout?.Value ?? TimeSpan.FromMinutes(5);
@@ -350,8 +377,8 @@ public sealed class StepExecutor(
     {
         var service = hook.Job!;
         var source = hook.Image == JobImage.Current ? await ManifestAsync(instance, instance.Version, ct).ConfigureAwait(false) : manifest;
-        var serviceEnvironment = AppEnvironment.ForService(source, service, await ContextAsync(instance, ct).ConfigureAwait(false));
-        var baseSpec = ContainerSpecBuilder.Build(source, service, instance, serviceEnvironment, ResourceNames.Container(instance.Name, service));
+        var serviceEnvironment = AppEnvironment.ForService(source, service, await ContextAsync(instance, manifest, ct).ConfigureAwait(false));
+        var baseSpec = ContainerSpecBuilder.Build(source, service, instance, serviceEnvironment, ResourceNames.Container(instance.Name, service), sso?.Issuer);
         var name = ResourceNames.Job(instance.Name, service, step.Moment, step.Index);
         await engine.Containers.RemoveAsync(name, force: true, ct).ConfigureAwait(false);
         var id = await engine.Containers.CreateAsync(ContainerSpecBuilder.Job(baseSpec, name, command, environment), ct).ConfigureAwait(false);
@@ -395,10 +422,61 @@ public sealed class StepExecutor(
     private Task<AppManifest> ManifestAsync(AppInstance instance, string version, CancellationToken ct) =>
         packages.ManifestAsync(instance.Name, version, ct);
 
-    /// <summary>What the app's placeholders resolve to, read fresh from the secret store.</summary>
-    public async Task<PlaceholderContext> ContextAsync(AppInstance instance, CancellationToken ct)
+    /// <summary>
+    /// Registers the app's client at the panel's single sign-on, or brings it up to date (the
+    /// registry keeps the same secret). Without a provider, or without an issuer — single sign-on
+    /// went away since the plan was made — the app goes on with its own accounts.
+    /// </summary>
+    private async Task RegisterSsoClientAsync(AppInstance instance, EnsureSsoClientStep step, CancellationToken ct)
+    {
+        if (sso?.Issuer is null)
+        {
+            return;
+        }
+
+        var manifest = await ManifestAsync(instance, step.Version, ct).ConfigureAwait(false);
+        if (!SsoPlanning.UsesPanelProvider(manifest))
+        {
+            return;
+        }
+
+        var context = await OwnContextAsync(instance, ct).ConfigureAwait(false);
+        await sso.EnsureAsync(SsoPlanning.Request(manifest, instance, context), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>What the app's placeholders resolve to (for the version it runs), read fresh from the secret store and the single sign-on provider.</summary>
+    public Task<PlaceholderContext> ContextAsync(AppInstance instance, CancellationToken ct) => ContextAsync(instance, null, ct);
+
+    /// <summary>
+    /// What the app's placeholders resolve to, read fresh from the secret store; with the single
+    /// sign-on values when the app has its client at the panel's provider. The client's redirect
+    /// addresses are those of <paramref name="manifest"/> — the version the step works with, as
+    /// the registration step of the same operation gave them — so asking for the secret never
+    /// changes the client. Null: the manifest of the version the app runs.
+    /// </summary>
+    public async Task<PlaceholderContext> ContextAsync(AppInstance instance, AppManifest? manifest, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(instance);
+        var context = await OwnContextAsync(instance, ct).ConfigureAwait(false);
+        if (sso?.Issuer is null || !await sso.ExistsAsync(instance.Name, ct).ConfigureAwait(false))
+        {
+            return context;
+        }
+
+        manifest ??= await ManifestAsync(instance, instance.Version, ct).ConfigureAwait(false);
+        if (!SsoPlanning.UsesPanelProvider(manifest))
+        {
+            return context;
+        }
+
+        // Idempotent: the registry returns the client's secret, kept encrypted on its side.
+        var settings = await sso.EnsureAsync(SsoPlanning.Request(manifest, instance, context), ct).ConfigureAwait(false);
+        return context with { Sso = settings };
+    }
+
+    /// <summary>The app's own placeholders: secrets, answers, outputs, address; no single sign-on.</summary>
+    private async Task<PlaceholderContext> OwnContextAsync(AppInstance instance, CancellationToken ct)
+    {
         var stored = await secrets.GetAllAsync(instance.Name, ct).ConfigureAwait(false);
         var generated = new Dictionary<string, GeneratedSecret>(StringComparer.Ordinal);
         var answers = new Dictionary<string, string>(instance.Answers, StringComparer.Ordinal);

@@ -15,34 +15,53 @@ public static class LifecyclePlanner
     /// <summary>Health waits never exceed this, whatever a manifest asks.</summary>
     public static readonly TimeSpan MaxHealthWait = TimeSpan.FromMinutes(30);
 
-    /// <summary>Networks, volumes, images, then the services created, started and healthy in dependency waves, then the install hooks.</summary>
+    /// <summary>
+    /// Networks, volumes, images, then the services created, started and healthy in dependency
+    /// waves, then the install hooks. An app that uses the panel's single sign-on gets its client
+    /// registered just before its services are created (an oidc-env app finds the values in its
+    /// environment from its first start), and its <c>sso</c> steps run after the install hooks
+    /// (an oidc-command app is configured once it is fully installed).
+    /// </summary>
     /// <param name="manifest">The app's manifest.</param>
     /// <param name="instance">The app being installed.</param>
     /// <param name="existingVolumes">Volumes that already exist (data kept from a removed install); they are reused, never removed by an undo.</param>
-    public static IReadOnlyList<PlanStep> Install(AppManifest manifest, AppInstance instance, IReadOnlySet<string>? existingVolumes = null)
+    /// <param name="sso">Whether the panel offers single sign-on (and whether the app already has its client).</param>
+    public static IReadOnlyList<PlanStep> Install(AppManifest manifest, AppInstance instance, IReadOnlySet<string>? existingVolumes = null, SsoAvailability sso = SsoAvailability.None)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(instance);
         var steps = new List<PlanStep> { new SetInstanceStateStep(InstanceState.Installing, manifest.Version) };
         steps.AddRange(Infrastructure(manifest, instance.Name, existingVolumes));
         steps.AddRange(Pulls(manifest));
+        steps.AddRange(RegisterSso(manifest, sso));
         steps.AddRange(BringUpAll(manifest, instance.Name));
         steps.AddRange(Hooks(manifest, "install", manifest.Hooks?.Install));
+        steps.AddRange(SsoHooks(manifest, sso));
         steps.Add(new SetInstanceStateStep(InstanceState.Running, manifest.Version));
         return steps;
     }
 
     /// <summary>
     /// Undoes a failed install: containers and networks go; only the volumes this install created
-    /// go with them — volumes that held data before (a reinstall on kept data) stay.
+    /// go with them — volumes that held data before (a reinstall on kept data) stay. A single
+    /// sign-on client the install registered goes too.
     /// </summary>
-    public static IReadOnlyList<PlanStep> UndoInstall(AppManifest manifest, AppInstance instance, IReadOnlySet<string> volumesThatExistedBefore)
+    /// <param name="manifest">The manifest of the version that was being installed.</param>
+    /// <param name="instance">The app.</param>
+    /// <param name="volumesThatExistedBefore">Volumes that held data before the install.</param>
+    /// <param name="removeSsoClient">The install registered the app's client at the panel's single sign-on.</param>
+    public static IReadOnlyList<PlanStep> UndoInstall(AppManifest manifest, AppInstance instance, IReadOnlySet<string> volumesThatExistedBefore, bool removeSsoClient = false)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(volumesThatExistedBefore);
         var steps = new List<PlanStep>();
         steps.AddRange(TearDown(manifest, instance.Name));
+        if (removeSsoClient)
+        {
+            steps.Add(new RemoveSsoClientStep());
+        }
+
         foreach (var volume in (manifest.Volumes?.Keys ?? Enumerable.Empty<string>()).Select(v => ResourceNames.Volume(instance.Name, v)))
         {
             if (!volumesThatExistedBefore.Contains(volume))
@@ -79,7 +98,10 @@ public static class LifecyclePlanner
 
     /// <summary>
     /// Removes the app. Without purge its volumes and secrets stay and it can be reinstalled on
-    /// them; with purge they are deleted and the app forgotten.
+    /// them; with purge they are deleted and the app forgotten. Either way an app that uses the
+    /// panel's single sign-on loses its client there once its containers are gone (a reinstall
+    /// registers a new one): the step is planned whatever the panel offers today, since the
+    /// client may date from when it offered single sign-on, and removing a missing one does nothing.
     /// </summary>
     /// <param name="manifest">The manifest of the installed version.</param>
     /// <param name="instance">The installed app.</param>
@@ -90,6 +112,11 @@ public static class LifecyclePlanner
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(instance);
         var steps = new List<PlanStep>(TearDown(manifest, instance.Name));
+        if (SsoPlanning.UsesPanelProvider(manifest))
+        {
+            steps.Add(new RemoveSsoClientStep());
+        }
+
         if (!purge)
         {
             steps.Add(new SetInstanceStateStep(InstanceState.Removed));
@@ -109,11 +136,49 @@ public static class LifecyclePlanner
     /// containers start, each after what it depends on is healthy; post-upgrade hooks; only then are the old
     /// containers and the snapshot removed.
     /// </summary>
-    public static IReadOnlyList<PlanStep> Update(AppManifest current, AppManifest target, AppInstance instance)
+    /// <remarks>
+    /// Single sign-on: the new containers get an environment computed again, so the app's client
+    /// is registered (or brought up to date: its redirect addresses follow the new version's
+    /// manifest) before they are created. The <c>sso</c> steps are treated like the install hooks,
+    /// which an update does not run again: the client id and secret do not change with an update
+    /// (the registry returns the same secret), so what the steps wrote in the app's data at
+    /// install still holds, and what a new version needs after its upgrade belongs in its
+    /// <c>post_upgrade</c> hooks. They run (after <c>post_upgrade</c>) only when the app has never
+    /// been configured by them: it had no client yet (single sign-on came to the panel after the
+    /// app), or the version it leaves did not configure itself by command.
+    /// </remarks>
+    /// <param name="current">The manifest of the installed version.</param>
+    /// <param name="target">The manifest of the version to update to.</param>
+    /// <param name="instance">The installed app.</param>
+    /// <param name="sso">Whether the panel offers single sign-on and whether the app already has its client.</param>
+    public static IReadOnlyList<PlanStep> Update(AppManifest current, AppManifest target, AppInstance instance, SsoAvailability sso = SsoAvailability.None)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(instance);
+        var configured = sso == SsoAvailability.Registered && current.Sso.Mode == SsoMode.OidcCommand;
+        return UpdateCore(current, target, instance, sso, runSsoSteps: !configured);
+    }
+
+    /// <summary>
+    /// Moves the app to <paramref name="domain"/>: its new address is recorded, then its containers
+    /// are made again as in an update to the same version (<see cref="Update"/>). Its single
+    /// sign-on client is registered again with redirect addresses at the new address, and the
+    /// <c>sso</c> steps run again so that the app points to the right place.
+    /// </summary>
+    /// <param name="manifest">The manifest of the installed version.</param>
+    /// <param name="instance">The installed app, at its current address.</param>
+    /// <param name="domain">The new address (null: none).</param>
+    /// <param name="sso">Whether the panel offers single sign-on and whether the app already has its client.</param>
+    public static IReadOnlyList<PlanStep> ChangeDomain(AppManifest manifest, AppInstance instance, string? domain, SsoAvailability sso = SsoAvailability.None)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(instance);
+        return [new SetDomainStep(domain, instance.Domain), .. UpdateCore(manifest, manifest, instance, sso, runSsoSteps: true)];
+    }
+
+    private static List<PlanStep> UpdateCore(AppManifest current, AppManifest target, AppInstance instance, SsoAvailability sso, bool runSsoSteps)
+    {
         var name = instance.Name;
         var steps = new List<PlanStep> { new SetInstanceStateStep(InstanceState.Updating) };
         steps.AddRange(Pulls(target));
@@ -131,9 +196,15 @@ public static class LifecyclePlanner
         }
 
         steps.AddRange(Infrastructure(target, name));
+        steps.AddRange(RegisterSso(target, sso));
         steps.AddRange(BringUpAll(target, name));
 
         steps.AddRange(Hooks(target, "post_upgrade", target.Hooks?.PostUpgrade));
+        if (runSsoSteps)
+        {
+            steps.AddRange(SsoHooks(target, sso));
+        }
+
         steps.AddRange(ServiceOrder.StopOrder(current).Select(s => new RemoveContainerStep(ResourceNames.PreviousContainer(name, s))));
         foreach (var network in NetworksNoLongerUsed(current, target, name))
         {
@@ -162,7 +233,12 @@ public static class LifecyclePlanner
     /// <param name="setAside">Services whose old container was renamed aside.</param>
     /// <param name="snapshotTaken">The snapshot is complete: the volumes are put back from it.</param>
     /// <param name="snapshotStarted">A snapshot was begun (complete or not): its copies are dropped at the end.</param>
-    public static IReadOnlyList<PlanStep> Rollback(AppManifest current, AppManifest target, AppInstance instance, IReadOnlySet<string> setAside, bool snapshotTaken, bool snapshotStarted = false)
+    /// <param name="ssoClient">
+    /// The update's own single sign-on registration, when it planned one (it may have run): a
+    /// client the app had before gets its redirect addresses of <paramref name="current"/> back; one
+    /// the update created is removed (the previous containers never used it).
+    /// </param>
+    public static IReadOnlyList<PlanStep> Rollback(AppManifest current, AppManifest target, AppInstance instance, IReadOnlySet<string> setAside, bool snapshotTaken, bool snapshotStarted = false, EnsureSsoClientStep? ssoClient = null)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(target);
@@ -210,6 +286,13 @@ public static class LifecyclePlanner
         if ((snapshotTaken || snapshotStarted) && volumes.Count > 0)
         {
             steps.Add(new DropVolumeSnapshotStep(volumes));
+        }
+
+        if (ssoClient is not null)
+        {
+            steps.Add(ssoClient.ExistedBefore && SsoPlanning.UsesPanelProvider(current)
+                ? new EnsureSsoClientStep(current.Version, ExistedBefore: true)
+                : new RemoveSsoClientStep());
         }
 
         steps.Add(new SetInstanceStateStep(InstanceState.Running, current.Version));
@@ -292,6 +375,27 @@ public static class LifecyclePlanner
 
     internal static IEnumerable<PlanStep> Hooks(AppManifest manifest, string moment, List<HookStep>? hooks) =>
         (hooks ?? []).Select((_, i) => new RunHookStep(moment, i, manifest.Version));
+
+    /// <summary>
+    /// Before the services are created: the app's client registered at the panel's single sign-on
+    /// when the manifest wires it and the panel offers it; when the panel does not, a step that
+    /// only records it (the app's accounts are its own). Nothing for an app without OIDC.
+    /// </summary>
+    internal static IEnumerable<PlanStep> RegisterSso(AppManifest manifest, SsoAvailability sso)
+    {
+        if (!SsoPlanning.UsesPanelProvider(manifest))
+        {
+            return [];
+        }
+
+        return sso == SsoAvailability.None
+            ? [new SsoNotConfiguredStep()]
+            : [new EnsureSsoClientStep(manifest.Version, ExistedBefore: sso == SsoAvailability.Registered)];
+    }
+
+    /// <summary>The <c>sso</c> steps of an oidc-command app, when the panel offers single sign-on.</summary>
+    internal static IEnumerable<PlanStep> SsoHooks(AppManifest manifest, SsoAvailability sso) =>
+        sso != SsoAvailability.None && manifest.Sso.Mode == SsoMode.OidcCommand ? Hooks(manifest, "sso", manifest.Sso.Steps) : [];
 
     internal static IEnumerable<PlanStep> StopAll(AppManifest manifest, string instance) =>
         ServiceOrder.StopOrder(manifest).Select(s => new StopContainerStep(ResourceNames.Container(instance, s), StopGrace(manifest.Services[s])));

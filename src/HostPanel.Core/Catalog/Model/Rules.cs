@@ -217,6 +217,9 @@ public sealed class SsoRules
 
     public List<string>? Scopes { get; set; }
 
+    [Doc("The app sends PKCE (RFC 7636) with its sign-in requests; the provider then requires it from this app's client. Default true; false only for an app that cannot send it.")]
+    public bool? Pkce { get; set; }
+
     public List<string>? Services { get; set; }
 
     [KeyPattern(Patterns.EnvVar, Patterns.EnvVarHint)]

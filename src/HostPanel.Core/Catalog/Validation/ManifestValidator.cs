@@ -721,6 +721,18 @@ public sealed partial class ManifestValidator
             {
                 Error($"sso.services[{i}]", $"there is no service '{sso.Services[i]}'.{Known(_m.Services.Keys)}");
             }
+            else if (_m.Networks?.Egress?.Contains(sso.Services[i]) != true)
+            {
+                Error($"sso.services[{i}]", $"service '{sso.Services[i]}' talks to the panel's sign-in service (discovery, code exchange), which an internal network cannot reach: add it to networks.egress.");
+            }
+        }
+
+        for (var i = 0; i < (sso.Steps?.Count ?? 0); i++)
+        {
+            if (sso.Steps![i].Exec is { } service && _m.Services.ContainsKey(service) && _m.Networks?.Egress?.Contains(service) != true)
+            {
+                Error($"sso.steps[{i}].exec", $"service '{service}' configures single sign-on and the app then talks to the panel's sign-in service from it, which an internal network cannot reach: add it to networks.egress.");
+            }
         }
 
         CheckTemplates(sso.RedirectUris, "sso.redirect_uris");
