@@ -10,8 +10,10 @@ namespace HostPanel.Core.Accounts;
 /// message, and lists of "known" names hold only what the caller may see), so nothing tells a
 /// name or a count across the wall between organizations. An object the caller may see but not
 /// change is refused with <see cref="AccessDeniedException"/>.
+/// Every refusal of a person (or of a person's token) is kept as a security event
+/// (<see cref="SecurityEventKinds.AccessRefused"/>), so that probing shows in the audit trail.
 /// </summary>
-public sealed class AccessControl(IOrganizationStore organizations, IInstanceStore instances, IGroupStore groups)
+public sealed class AccessControl(IOrganizationStore organizations, IInstanceStore instances, IGroupStore groups, ISecurityEventStore? events = null, TimeProvider? time = null)
 {
     /// <summary>Server-wide actions (organizations, quotas, the engine, the proxy, the panel's mail).</summary>
     public static void RequireHoster(Caller caller)
@@ -53,11 +55,13 @@ public sealed class AccessControl(IOrganizationStore organizations, IInstanceSto
                 return await organizations.EnsureDefaultAsync(ct).ConfigureAwait(false);
             }
 
+            await RefusedAsync(caller, $"organization {organizationId}", ct).ConfigureAwait(false);
             throw new AppRequestException("org", CoreText.Format("UnknownOrganization", organizationId, Names(visible.Select(o => o.Id))));
         }
 
         if (caller.RoleIn(organization.Id) < needed)
         {
+            await RefusedAsync(caller, $"organization {organization.Id} needs {needed}", ct).ConfigureAwait(false);
             throw new AccessDeniedException(CoreText.Get("NeedsOrganizationAdministrator"));
         }
 
@@ -74,12 +78,14 @@ public sealed class AccessControl(IOrganizationStore organizations, IInstanceSto
         var instance = await instances.FindAsync(name, ct).ConfigureAwait(false);
         if (instance is null || !await MaySeeAsync(caller, instance, ct).ConfigureAwait(false))
         {
+            await RefusedAsync(caller, $"app {name}", ct).ConfigureAwait(false);
             var known = await AppsAsync(caller, null, includeRemoved: false, ct).ConfigureAwait(false);
             throw new AppRequestException("instance", CoreText.Format("UnknownInstance", name, Names(known.Select(i => i.Name))));
         }
 
         if (caller.RoleIn(instance.OrganizationId) < needed)
         {
+            await RefusedAsync(caller, $"app {name} needs {needed}", ct).ConfigureAwait(false);
             throw new AccessDeniedException(CoreText.Get("NeedsOrganizationAdministrator"));
         }
 
@@ -142,6 +148,17 @@ public sealed class AccessControl(IOrganizationStore organizations, IInstanceSto
             OrganizationRole.Member => await MayUseAsync(caller, instance, ct).ConfigureAwait(false),
             _ => false,
         };
+
+    private async Task RefusedAsync(Caller caller, string what, CancellationToken ct)
+    {
+        if (events is null || !caller.IsPerson)
+        {
+            return;
+        }
+
+        var detail = caller.TokenId is null ? what : $"{what} (token {caller.TokenId})";
+        await events.AddAsync(new SecurityEvent((time ?? TimeProvider.System).GetUtcNow(), SecurityEventKinds.AccessRefused, caller.Id, caller.Name, null, detail[..Math.Min(detail.Length, 500)]), ct).ConfigureAwait(false);
+    }
 
     private static string Names(IEnumerable<string> names)
     {

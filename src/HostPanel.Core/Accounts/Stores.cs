@@ -149,4 +149,5 @@ public static class SecurityEventKinds
     public const string AdministratorRecovered = "administrator-recovered";
     public const string TokenCreated = "token-created";
     public const string TokenRevoked = "token-revoked";
+    public const string AccessRefused = "access-refused";
 }

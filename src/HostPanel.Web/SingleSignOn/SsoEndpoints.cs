@@ -7,6 +7,8 @@ using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
+using HostPanel.Web.Accounts;
+
 namespace HostPanel.Web.SingleSignOn;
 
 /// <summary>
@@ -40,7 +42,7 @@ internal static class SsoEndpoints
     /// (implicit consent). Anyone else signs in first; a person who may not use the app, whatever
     /// the app asks, is sent back with access_denied.
     /// </summary>
-    private static async Task<IResult> AuthorizeAsync(HttpContext context, SsoAccess access, UserManager<HostPanelUser> users)
+    private static async Task<IResult> AuthorizeAsync(HttpContext context, SsoAccess access, UserManager<HostPanelUser> users, TwoFactorPolicy twoFactor)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
         var session = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
@@ -57,6 +59,19 @@ internal static class SsoEndpoints
             return Results.Challenge(
                 new AuthenticationProperties { RedirectUri = context.Request.PathBase + context.Request.Path + QueryString.Create(parameters) },
                 [IdentityConstants.ApplicationScheme]);
+        }
+
+        // An administrator who must use two-step sign-in sets it up before signing in anywhere,
+        // apps included; then comes back here.
+        if (await users.FindByIdAsync(userId) is { } person && await twoFactor.MustEnrolAsync(person, context.RequestAborted))
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Forbid(Errors.InteractionRequired, "The person must set up two-step sign-in first.");
+            }
+
+            var here = context.Request.PathBase + context.Request.Path + QueryString.Create(context.Request.HasFormContentType ? context.Request.Form.ToList() : context.Request.Query.ToList());
+            return Results.Redirect(AccountPaths.TwoFactor + "?ReturnUrl=" + Uri.EscapeDataString(here));
         }
 
         var grant = await access.GrantAsync(userId, request.ClientId, context.RequestAborted);

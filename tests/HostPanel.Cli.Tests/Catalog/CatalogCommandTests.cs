@@ -91,6 +91,6 @@ public class CatalogCommandTests
         var (code, output, _) = await Run("--catalog", RepositoryPaths.TestCatalog(1), "catalog", "validate");
 
         Assert.Equal(0, code);
-        Assert.Contains("3 application(s)", output, StringComparison.Ordinal);
+        Assert.Contains("4 application(s)", output, StringComparison.Ordinal);
     }
 }

@@ -9,9 +9,10 @@ public sealed class AccessControlTests
     private readonly MemoryOrganizations _organizations = new("default", "velo", "edition");
     private readonly AccountInstances _instances = new AccountInstances().With("cloud-velo", "velo").With("wiki-velo", "velo").With("cloud-edition", "edition");
     private readonly MemoryGroups _groups = new();
+    private readonly MemoryEvents _events = new();
     private readonly AccessControl _access;
 
-    public AccessControlTests() => _access = new AccessControl(_organizations, _instances, _groups);
+    public AccessControlTests() => _access = new AccessControl(_organizations, _instances, _groups, _events);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -96,5 +97,22 @@ public sealed class AccessControlTests
         var bob = Person("bob", ("edition", OrganizationRole.Administrator));
         Assert.Equal("edition", (await _access.OrganizationAsync(bob, null, OrganizationRole.Administrator, Ct)).Id);
         Assert.Equal("default", (await _access.OrganizationAsync(Caller.Server("root"), null, OrganizationRole.Administrator, Ct)).Id);
+    }
+
+    [Fact]
+    public async Task Each_refusal_of_a_person_is_kept_as_a_security_event_and_names_the_token()
+    {
+        var velo = Person("alice", ("velo", OrganizationRole.Member)) with { TokenId = "0badc0de" };
+
+        await Assert.ThrowsAsync<AppRequestException>(() => _access.AppAsync(velo, "cloud-edition", OrganizationRole.Member, Ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => _access.AppAsync(velo, "cloud-velo", OrganizationRole.Administrator, Ct));
+        await Assert.ThrowsAsync<AppRequestException>(() => _access.OrganizationAsync(velo, "edition", OrganizationRole.Member, Ct));
+        await _access.AppAsync(Caller.Server("root"), "cloud-edition", OrganizationRole.Administrator, Ct);
+
+        Assert.Equal(3, _events.Rows.Count);
+        Assert.All(_events.Rows, e => Assert.Equal(SecurityEventKinds.AccessRefused, e.Kind));
+        Assert.All(_events.Rows, e => Assert.Equal("alice", e.UserId));
+        Assert.Contains("0badc0de", _events.Rows[0].Detail, StringComparison.Ordinal);
+        Assert.Contains("cloud-edition", _events.Rows[0].Detail, StringComparison.Ordinal);
     }
 }

@@ -216,11 +216,52 @@ public sealed class SsoRelyingPartyTests
     }
 
     [Fact]
-    public async Task APersonWhoLeftTheOrganizationOrWasDisabledGetsNothingMore()
+    public async Task AnAdministratorWithoutTwoStepSignInSetsItUpBeforeSigningInToAnApp()
     {
         var port = FreePort();
         var panelUrl = $"http://127.0.0.1:{port}";
         await using var panel = await RunningPanel.StartAsync(Ct, "--urls", panelUrl, "--PanelUrl", panelUrl);
+        var services = panel.App.Services;
+        var marie = await CreatePersonAsync(services, Email, "Marie", hoster: true);
+        await services.GetRequiredService<IOrganizationStore>().EnsureDefaultAsync(Ct);
+        await services.GetRequiredService<IMembershipStore>().SaveAsync(new Membership(marie, Organization.DefaultId, OrganizationRole.Administrator, DateTimeOffset.UtcNow), Ct);
+        await services.GetRequiredService<IInstanceStore>().AddAsync(new AppInstance
+        {
+            Name = Instance,
+            OrganizationId = Organization.DefaultId,
+            AppId = "nextcloud",
+            Version = "1.0.0",
+            State = InstanceState.Running,
+            CreatedAt = DateTimeOffset.UtcNow,
+            UpdatedAt = DateTimeOffset.UtcNow,
+        }, Ct);
+        await services.GetRequiredService<ISsoClientRegistry>().EnsureAsync(new SsoClientRequest(Instance, Organization.DefaultId, "Nextcloud", [RedirectUri], []), Ct);
+
+        using var http = panel.NewClient();
+        var page = await http.GetStringAsync("/signin", Ct);
+        Assert.Equal(HttpStatusCode.Redirect, (await http.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin",
+            ["__RequestVerificationToken"] = RunningPanel.AntiforgeryToken(page),
+            ["Input.Email"] = Email,
+            ["Input.Password"] = Password,
+        }), Ct)).StatusCode);
+
+        var authorize = await http.GetAsync(AuthorizeUrl(Pkce().Challenge, "s1", "n1"), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, authorize.StatusCode);
+        var location = authorize.Headers.Location!.OriginalString;
+        Assert.StartsWith(HostPanel.Web.Accounts.AccountPaths.TwoFactor + "?ReturnUrl=", location, StringComparison.Ordinal);
+        Assert.Contains(Uri.EscapeDataString("/connect/authorize"), location, StringComparison.Ordinal);
+        Assert.DoesNotContain("code=", location, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APersonWhoLeftTheOrganizationOrWasDisabledGetsNothingMore()
+    {
+        var port = FreePort();
+        var panelUrl = $"http://127.0.0.1:{port}";
+        // The subject here is revocation: two-step sign-in is not asked of this administrator.
+        await using var panel = await RunningPanel.StartAsync(Ct, "--urls", panelUrl, "--PanelUrl", panelUrl, "--RequireTwoFactorForAdministrators", "false");
         var services = panel.App.Services;
         var marie = await CreatePersonAsync(services, Email, "", hoster: true);
         var memberships = services.GetRequiredService<IMembershipStore>();
