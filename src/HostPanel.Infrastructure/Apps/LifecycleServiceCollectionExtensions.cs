@@ -87,6 +87,7 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<HostPanel.Core.Accounts.CallerResolver>();
         services.TryAddSingleton<HostPanel.Core.Accounts.MemberService>();
         services.TryAddSingleton<OperationHistory>();
+        services.TryAddSingleton<HostPanel.Core.Mail.AdministratorAlerts>();
         services.TryAddSingleton<AppService>();
         services.TryAddSingleton<Reconciler>();
         return services;

@@ -16,6 +16,7 @@ internal sealed partial class BackupScheduler(
     IInstanceStore instances,
     IOperationJournal journal,
     HostPanelOptions options,
+    HostPanel.Core.Mail.AdministratorAlerts alerts,
     TimeProvider time,
     ILogger<BackupScheduler> logger) : BackgroundService
 {
@@ -94,6 +95,13 @@ internal sealed partial class BackupScheduler(
             if (operation.State != OperationState.Succeeded)
             {
                 LogOperationFailed(what, app, operation.Outcome ?? operation.State.ToString());
+
+                // An operation that ran and failed is told once (it is tried again the next day);
+                // a refusal below is retried each minute and only logged.
+                await alerts.SendAsync(
+                    operation.OrganizationId,
+                    HostPanel.Core.Resources.CoreText.Format("AlertBackupSubject", app),
+                    HostPanel.Core.Resources.CoreText.Format("AlertBackupText", app, what, operation.Outcome ?? operation.State.ToString())).ConfigureAwait(false);
             }
         }
         catch (AppRequestException e)

@@ -1,5 +1,10 @@
+using System.Globalization;
 using HostPanel.Core.Certificates;
+using HostPanel.Core.Domains;
 using HostPanel.Core.Edge;
+using HostPanel.Core.Mail;
+using HostPanel.Core.Organizations;
+using HostPanel.Core.Resources;
 
 namespace HostPanel.Web.Hosting;
 
@@ -12,6 +17,8 @@ namespace HostPanel.Web.Hosting;
 internal sealed partial class CertificateScheduler(
     EdgeSync edge,
     CertificateService certificates,
+    IDomainStore domains,
+    AdministratorAlerts alerts,
     TimeProvider time,
     ILogger<CertificateScheduler> logger) : BackgroundService
 {
@@ -50,6 +57,7 @@ internal sealed partial class CertificateScheduler(
                     if (record.WarnedDays > 0 && record.WarnedDays != warned.GetValueOrDefault(record.Domain))
                     {
                         LogExpiryWarning(record.Domain, record.WarnedDays, record.NotAfter);
+                        await AlertAsync(record, stoppingToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -60,6 +68,22 @@ internal sealed partial class CertificateScheduler(
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
+
+    /// <summary>The administrators who can act are told by mail (when a mail profile exists).</summary>
+    private async Task AlertAsync(CertificateRecord record, CancellationToken ct)
+    {
+        var organization = (await domains.FindAsync(record.Domain, ct).ConfigureAwait(false))?.OrganizationId ?? Organization.DefaultId;
+        var shown = DomainName.Display(record.Domain);
+        var reached = await alerts.SendAsync(
+            organization,
+            CoreText.Format("AlertCertificateSubject", shown, record.WarnedDays),
+            CoreText.Format("AlertCertificateText", shown, record.NotAfter?.ToLocalTime().ToString("f", CultureInfo.CurrentCulture) ?? "?", record.LastError ?? "?"),
+            ct).ConfigureAwait(false);
+        LogAlerted(record.Domain, reached.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Expiry warning for {Domain} mailed to {Count} administrator(s)")]
+    private partial void LogAlerted(string domain, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No edge proxy is configured (ProxyAdminSocket): apps are not published and no certificate is requested.")]
     private partial void LogNoProxy();

@@ -19,8 +19,16 @@ internal sealed class FakeTransport : IMailTransport
         return Failure is null ? Task.CompletedTask : throw Failure;
     }
 
+    /// <summary>A recipient the relay refuses, when set.</summary>
+    public string? RefuseRecipient { get; set; }
+
     public Task SendAsync(MailServer server, MailSender from, OutgoingMail message, CancellationToken ct = default)
     {
+        if (message.To == RefuseRecipient)
+        {
+            throw new MailTransportException(MailFailure.RecipientRefused, $"550 {message.To}: no such user");
+        }
+
         Sent.Add((server, from, message));
         return Failure is null ? Task.CompletedTask : throw Failure;
     }
