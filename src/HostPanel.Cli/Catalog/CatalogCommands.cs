@@ -134,6 +134,12 @@ internal static class CatalogCommands
             CliText.Format("CatalogShowResources", m.Resources.RamMin, m.Resources.CpuMin, m.Resources.DiskMin),
             m.Domain.Changeable ? CliText.Get("CatalogShowDomainChangeable") : CliText.Get("CatalogShowDomainPermanent"),
             CliText.Format("CatalogShowServices", string.Join(", ", m.Services.Select(s => $"{s.Key} ({s.Value.Image})"))),
+            m.Sso.Mode switch
+            {
+                SsoMode.OidcEnv or SsoMode.OidcCommand => CliText.Get("CatalogShowSsoPanel"),
+                SsoMode.Manual => CliText.Get("CatalogShowSsoManual"),
+                _ => CliText.Get("CatalogShowSsoNone"),
+            },
         };
         lines.AddRange((m.Warnings ?? []).Select(w => "! " + w.In(language)));
         return string.Join(Environment.NewLine, lines);

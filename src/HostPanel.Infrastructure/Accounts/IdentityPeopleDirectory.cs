@@ -90,6 +90,16 @@ internal sealed class IdentityPeopleDirectory(IServiceScopeFactory scopes, TimeP
             Check(await users.ResetAccessFailedCountAsync(user), "email");
             Check(await users.SetTwoFactorEnabledAsync(user, false), "email");
             Check(await users.ResetAuthenticatorKeyAsync(user), "email");
+
+            // Passkeys go too: one may be lost or stolen, and an administrator whose only second step
+            // is a passkey is refused a sign-in with the password alone.
+            if (users.SupportsUserPasskey)
+            {
+                foreach (var passkey in await users.GetPasskeysAsync(user))
+                {
+                    Check(await users.RemovePasskeyAsync(user, passkey.CredentialId), "email");
+                }
+            }
             if (!await users.IsInRoleAsync(user, HostPanelRoles.HosterAdministrator))
             {
                 // The role exists once the panel has run; root may recover before it ever did.

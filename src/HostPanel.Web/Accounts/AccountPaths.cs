@@ -13,6 +13,15 @@ public static class AccountPaths
 
     public const string Confirm = Reauthentication.ConfirmPath;
 
+    /// <summary>The person's passkeys: adding, listing, removing.</summary>
+    public const string Passkeys = "/account/passkeys";
+
+    /// <summary>Where the passkey script asks for the options of a new passkey (POST).</summary>
+    public const string PasskeyCreationOptions = "/account/passkeys/options";
+
+    /// <summary>Where the passkey script asks for the options of a sign-in with a passkey (POST).</summary>
+    public const string PasskeyRequestOptions = "/signin/passkey/options";
+
     public const string ForgotPassword = "/account/forgot";
 
     public const string ResetPassword = "/account/reset";

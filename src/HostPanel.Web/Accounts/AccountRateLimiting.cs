@@ -9,7 +9,7 @@ namespace HostPanel.Web.Accounts;
 
 /// <summary>
 /// Limits how many account forms (sign-in, two-step code, password reset, confirmation,
-/// invitation) one client address may send: <see cref="AccountSecurityOptions.AccountFormsPerMinute"/>
+/// invitation, passkeys and their options) one client address may send: <see cref="AccountSecurityOptions.AccountFormsPerMinute"/>
 /// per minute, all forms together; showing the forms (GET) is never limited. A page takes part
 /// with <c>@attribute [EnableRateLimiting(AccountRateLimiting.Policy)]</c>.
 /// </summary>

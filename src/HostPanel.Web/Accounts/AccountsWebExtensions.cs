@@ -28,7 +28,7 @@ public static class AccountsWebExtensions
     }
 
     /// <summary>
-    /// Identity with cookie sign-in (lockout on), French/English error messages, and the
+    /// Identity with cookie sign-in (lockout on), passkeys, French/English error messages, and the
     /// authentication state for interactive components.
     /// </summary>
     public static IServiceCollection AddHostPanelWebAccounts(this IServiceCollection services, HostPanelOptions options)
@@ -50,6 +50,7 @@ public static class AccountsWebExtensions
             .AddErrorDescriber<LocalizedIdentityErrorDescriber>()
             .AddClaimsPrincipalFactory<HostPanelClaimsPrincipalFactory>()
             .AddHostPanelAccountSecurity();
+        services.AddHostPanelPasskeys();
 
         services.ConfigureApplicationCookie(cookie =>
         {
@@ -63,7 +64,7 @@ public static class AccountsWebExtensions
         return services;
     }
 
-    /// <summary>Sign-out, as a form post protected against cross-site requests.</summary>
+    /// <summary>Sign-out, as a form post protected against cross-site requests, and the passkeys' options.</summary>
     public static IEndpointRouteBuilder MapHostPanelAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(SignOutPath, async Task<Results<BadRequest, RedirectHttpResult>> (
@@ -85,6 +86,7 @@ public static class AccountsWebExtensions
             await signInManager.SignOutAsync();
             return TypedResults.LocalRedirect("~" + SignInPath);
         });
+        endpoints.MapHostPanelPasskeyEndpoints();
         return endpoints;
     }
 }

@@ -14,7 +14,11 @@ namespace HostPanel.Web.Accounts;
 /// <summary>
 /// Who must use two-step sign-in: hoster administrators and the administrators of any
 /// organization, unless the server's configuration turns the rule off
-/// (<see cref="AccountSecurityOptions.RequireTwoFactorForAdministrators"/>).
+/// (<see cref="AccountSecurityOptions.RequireTwoFactorForAdministrators"/>). Either second step
+/// satisfies the rule: an authenticator app (after the password), or a passkey, which is two
+/// factors at once (something the person has, unlocked by their PIN or fingerprint) and cannot be
+/// phished. An administrator whose only second step is a passkey therefore signs in with it: the
+/// password alone would be one factor.
 /// </summary>
 public sealed class TwoFactorPolicy(
     UserManager<HostPanelUser> users,
@@ -38,9 +42,23 @@ public sealed class TwoFactorPolicy(
         return (await memberships.ForUserAsync(user.Id, ct)).Any(m => m.Role == OrganizationRole.Administrator);
     }
 
-    /// <summary>Whether the account must set up two-step sign-in before anything else.</summary>
+    /// <summary>Whether the account has at least one passkey.</summary>
+    public async Task<bool> HasPasskeyAsync(HostPanelUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return users.SupportsUserPasskey && (await users.GetPasskeysAsync(user)).Count > 0;
+    }
+
+    /// <summary>Whether the account must set up two-step sign-in (an authenticator app or a passkey) before anything else.</summary>
     public async Task<bool> MustEnrolAsync(HostPanelUser user, CancellationToken ct = default) =>
-        !await users.GetTwoFactorEnabledAsync(user) && await IsRequiredAsync(user, ct);
+        !await users.GetTwoFactorEnabledAsync(user) && await IsRequiredAsync(user, ct) && !await HasPasskeyAsync(user);
+
+    /// <summary>
+    /// Whether the account may sign in only with its passkey: it must use two-step sign-in and its
+    /// only second step is a passkey, so a password alone is refused.
+    /// </summary>
+    public async Task<bool> SignsInWithPasskeyOnlyAsync(HostPanelUser user, CancellationToken ct = default) =>
+        !await users.GetTwoFactorEnabledAsync(user) && await IsRequiredAsync(user, ct) && await HasPasskeyAsync(user);
 }
 
 /// <summary>Marks a page an administrator may use before setting up two-step sign-in (the set-up page itself).</summary>

@@ -53,6 +53,27 @@ public class CatalogCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("nextcloud", "les membres s'y connectent avec leur compte du panneau")]
+    [InlineData("wordpress", "à régler à la main après l'installation")]
+    [InlineData("bigbluebutton-server", "les comptes de cette application sont séparés de ceux du panneau")]
+    public async Task ShowSaysWhetherMembersSignInWithTheirPanelAccount(string app, string expected)
+    {
+        var previous = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("fr-FR");
+        try
+        {
+            var (code, output, _) = await Run("--catalog", RepositoryPaths.AppCatalog, "catalog", "show", app);
+
+            Assert.Equal(0, code);
+            Assert.Contains(expected, output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
+    }
+
     [Fact]
     public async Task ShowJsonIsTheWholeManifest()
     {

@@ -7,7 +7,7 @@ namespace HostPanel.Core.Tests.Accounts;
 public sealed class AccessControlTests
 {
     private readonly MemoryOrganizations _organizations = new("default", "velo", "edition");
-    private readonly AccountInstances _instances = new AccountInstances().With("cloud-velo", "velo").With("wiki-velo", "velo").With("cloud-edition", "edition");
+    private readonly MemoryInstances _instances = new MemoryInstances().With("cloud-velo", "velo").With("wiki-velo", "velo").With("cloud-edition", "edition");
     private readonly MemoryGroups _groups = new();
     private readonly MemoryEvents _events = new();
     private readonly AccessControl _access;

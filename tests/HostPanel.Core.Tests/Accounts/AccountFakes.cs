@@ -3,11 +3,11 @@ using HostPanel.Core.Apps;
 
 namespace HostPanel.Core.Tests.Accounts;
 
-internal sealed class AccountInstances : IInstanceStore
+internal sealed class MemoryInstances : IInstanceStore
 {
     public Dictionary<string, AppInstance> Rows { get; } = new(StringComparer.Ordinal);
 
-    public AccountInstances With(string name, string organizationId)
+    public MemoryInstances With(string name, string organizationId)
     {
         Rows[name] = new AppInstance
         {

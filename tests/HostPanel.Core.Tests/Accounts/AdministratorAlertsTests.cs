@@ -17,7 +17,7 @@ public sealed class AdministratorAlertsTests
 
     public AdministratorAlertsTests()
     {
-        var access = new AccessControl(_organizations, new AccountInstances(), new MemoryGroups());
+        var access = new AccessControl(_organizations, new MemoryInstances(), new MemoryGroups());
         var mail = new MailService(_profiles, new MemorySecrets(), _transport, _organizations, new FixedTime(Now), access);
         _alerts = new AdministratorAlerts(_memberships, _people, mail);
         Join("admin@velo.example.org", "velo", OrganizationRole.Administrator);

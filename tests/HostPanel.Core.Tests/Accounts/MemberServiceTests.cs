@@ -11,7 +11,7 @@ public sealed class MemberServiceTests
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
 
     private readonly MemoryOrganizations _organizations = new("default", "velo", "edition");
-    private readonly AccountInstances _instances = new AccountInstances().With("cloud-velo", "velo").With("cloud-edition", "edition");
+    private readonly MemoryInstances _instances = new MemoryInstances().With("cloud-velo", "velo").With("cloud-edition", "edition");
     private readonly MemoryGroups _groups = new();
     private readonly MemoryMemberships _memberships = new();
     private readonly MemoryInvitations _invitations = new();

@@ -1,3 +1,4 @@
+using HostPanel.Core.Tests.Accounts;
 using System.Runtime.CompilerServices;
 using HostPanel.Core.Accounts;
 using HostPanel.Core.Apps;
@@ -103,34 +104,6 @@ internal sealed class RecordingEngine : IContainerEngine, IEngineContainers
     public Task<ExecStreamResult> ExecStreamAsync(string id, ExecRequest request, Stream stdout, CancellationToken ct = default) => throw new NotSupportedException();
 
     public Task RemoveAsync(string id, bool force, CancellationToken ct = default) => throw new NotSupportedException();
-}
-
-internal sealed class MemoryInstances : IInstanceStore
-{
-    public Dictionary<string, AppInstance> Rows { get; } = new(StringComparer.Ordinal);
-
-    public Task<AppInstance?> FindAsync(string name, CancellationToken ct = default) => Task.FromResult(Rows.GetValueOrDefault(name));
-
-    public Task<IReadOnlyList<AppInstance>> ListAsync(string? organizationId = null, bool includeRemoved = false, CancellationToken ct = default) =>
-        Task.FromResult<IReadOnlyList<AppInstance>>([.. Rows.Values]);
-
-    public Task AddAsync(AppInstance instance, CancellationToken ct = default)
-    {
-        Rows.Add(instance.Name, instance);
-        return Task.CompletedTask;
-    }
-
-    public Task UpdateAsync(AppInstance instance, CancellationToken ct = default)
-    {
-        Rows[instance.Name] = instance;
-        return Task.CompletedTask;
-    }
-
-    public Task DeleteAsync(string name, CancellationToken ct = default)
-    {
-        Rows.Remove(name);
-        return Task.CompletedTask;
-    }
 }
 
 internal sealed class MemoryPackages : IPackageArchive

@@ -18,7 +18,7 @@ public sealed class MailServiceTests
     public MailServiceTests()
     {
         var organizations = new MemoryOrganizations("default", "atelier", "edition");
-        _mail = new MailService(_profiles, _secrets, _transport, organizations, new FixedTime(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero)), new AccessControl(organizations, new AccountInstances(), new MemoryGroups()));
+        _mail = new MailService(_profiles, _secrets, _transport, organizations, new FixedTime(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero)), new AccessControl(organizations, new MemoryInstances(), new MemoryGroups()));
     }
 
     private static readonly Caller Root = Caller.Server("test");

@@ -209,7 +209,7 @@ public sealed partial class MailCommandTests : IAsyncDisposable
     public async Task ACertificateOfAPrivateAuthorityIsTrustedOnlyWhenThatAuthorityIsGiven()
     {
         using var certificates = new TestCertificates();
-        await using var server = await PrivateSmtpServer.WithTlsAsync("starttls", certificates, Ct);
+        await using var server = await PrivateSmtpServer.WithTlsAsync("starttls", certificates.ServerCertificateFile, certificates.ServerKeyFile, Ct);
         string[] set = ["mail", "set", "--host", "localhost", "--port", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--security", "starttls", "--from", "panel@velo.example.org"];
 
         var untrusted = await HostPanelAsync(set);

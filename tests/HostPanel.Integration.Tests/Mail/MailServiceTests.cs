@@ -106,7 +106,7 @@ public sealed class MailServiceTests : IAsyncDisposable
     public async Task ImplicitTlsWorksWithThePrivateAuthorityAndAWrongNameIsRefused()
     {
         using var certificates = new TestCertificates();
-        await using var server = await PrivateSmtpServer.WithTlsAsync("tls", certificates, Ct);
+        await using var server = await PrivateSmtpServer.WithTlsAsync("tls", certificates.ServerCertificateFile, certificates.ServerKeyFile, Ct);
         await using var life = await StartAsync(certificates.AuthorityFile);
         var mail = life.Get<MailService>();
         var input = new MailProfileInput { Host = "localhost", Port = server.Port, Security = "tls", FromAddress = "panel@panel.example.org" };

@@ -1,3 +1,4 @@
+using HostPanel.Tests;
 using System.Net;
 using System.Runtime.Versioning;
 using System.Text;
@@ -279,7 +280,7 @@ public sealed partial class SignInSecurityOverHttpTests
         Assert.Contains("Ce panneau ne peut pas envoyer d'e-mails", unavailable);
         Assert.Contains("hostpanel admin recover", unavailable);
 
-        await using var smtp = await LocalSmtpServer.StartAsync(Ct);
+        await using var smtp = await PrivateSmtpServer.OpenAsync(Ct);
         await panel.App.Services.GetRequiredService<MailService>().SaveAsync(Caller.Server("root"), new MailProfileInput
         {
             Host = "127.0.0.1",
@@ -308,7 +309,8 @@ public sealed partial class SignInSecurityOverHttpTests
         Assert.Contains(Answer, forUnknown);
         Assert.Contains(Answer, forAlice);
 
-        var received = await smtp.WaitForAsync("------------ END MESSAGE ------------", Ct);
+        await smtp.WaitForAsync("/account/reset?user=", Ct);
+        var received = smtp.Output;
         var message = Messages(received).Single();
         Assert.DoesNotContain("nobody@example.org", received);
         Assert.Equal("Votre nouveau mot de passe HostPanel", message.Subject);

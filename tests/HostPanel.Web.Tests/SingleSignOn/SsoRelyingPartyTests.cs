@@ -238,14 +238,7 @@ public sealed class SsoRelyingPartyTests
         await services.GetRequiredService<ISsoClientRegistry>().EnsureAsync(new SsoClientRequest(Instance, Organization.DefaultId, "Nextcloud", [RedirectUri], []), Ct);
 
         using var http = panel.NewClient();
-        var page = await http.GetStringAsync("/signin", Ct);
-        Assert.Equal(HttpStatusCode.Redirect, (await http.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "signin",
-            ["__RequestVerificationToken"] = RunningPanel.AntiforgeryToken(page),
-            ["Input.Email"] = Email,
-            ["Input.Password"] = Password,
-        }), Ct)).StatusCode);
+        await SignInAsync(http);
 
         var authorize = await http.GetAsync(AuthorizeUrl(Pkce().Challenge, "s1", "n1"), Ct);
         Assert.Equal(HttpStatusCode.Redirect, authorize.StatusCode);
@@ -281,15 +274,7 @@ public sealed class SsoRelyingPartyTests
             new SsoClientRequest(Instance, Organization.DefaultId, "Nextcloud", [RedirectUri], []), Ct);
 
         using var http = panel.NewClient();
-        var page = await http.GetStringAsync("/signin", Ct);
-        var signedIn = await http.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "signin",
-            ["__RequestVerificationToken"] = RunningPanel.AntiforgeryToken(page),
-            ["Input.Email"] = Email,
-            ["Input.Password"] = Password,
-        }), Ct);
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        await SignInAsync(http);
 
         async Task<JsonElement> SignInToTheAppAsync()
         {
@@ -344,6 +329,20 @@ public sealed class SsoRelyingPartyTests
         Assert.Equal(HttpStatusCode.Redirect, afterwards.StatusCode);
         Assert.DoesNotContain("code=", afterwards.Headers.Location!.Query);
         await AssertRefusedAsync(second);
+    }
+
+    /// <summary>Signs Marie in to the panel with her password, through its sign-in form.</summary>
+    private static async Task SignInAsync(HttpClient http)
+    {
+        var page = await http.GetStringAsync("/signin", Ct);
+        var signedIn = await http.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin",
+            ["__RequestVerificationToken"] = RunningPanel.AntiforgeryToken(page),
+            ["Input.Email"] = Email,
+            ["Input.Password"] = Password,
+        }), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
     }
 
     private static string AuthorizeUrl(string challenge, string state, string nonce) =>
