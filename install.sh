@@ -3,6 +3,8 @@
 #
 #   ./install.sh                      install or upgrade, then start everything
 #   ./install.sh --url http://127.0.0.1:9090
+#   ./install.sh --panel-url https://panel.velo-lyon.fr   the panel's public address: links in
+#                                     invitations and resets, and single sign-on for the apps
 #   ./install.sh --uninstall          stop and remove the program; keep all data
 #   ./install.sh --uninstall --purge  also delete HostPanel's data and its apps' containers and volumes
 #
@@ -16,6 +18,7 @@ SOURCE=$PWD
 PREFIX=${HOSTPANEL_PREFIX:-/opt/hostpanel}
 DATA_DIR=${HOSTPANEL_DATA_DIR:-/var/lib/hostpanel}
 URL=${HOSTPANEL_URL:-http://127.0.0.1:8080}
+PANEL_URL=${HOSTPANEL_PANEL_URL:-}
 ACTION=install
 PURGE=0
 
@@ -23,16 +26,22 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --url) [ $# -ge 2 ] || die "--url needs a value, for example --url http://127.0.0.1:8080"; URL=$2; shift 2 ;;
     --url=*) URL=${1#--url=}; shift ;;
+    --panel-url) [ $# -ge 2 ] || die "--panel-url needs a value, for example --panel-url https://panel.velo-lyon.fr"; PANEL_URL=$2; shift 2 ;;
+    --panel-url=*) PANEL_URL=${1#--panel-url=}; shift ;;
     --data-dir) [ $# -ge 2 ] || die "--data-dir needs a folder"; DATA_DIR=$2; shift 2 ;;
     --uninstall) ACTION=uninstall; shift ;;
     --purge) PURGE=1; shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see ./install.sh --help)" ;;
   esac
 done
 case "$URL" in
   http://*|https://*) ;;
   *) die "--url must start with http:// or https://, for example http://127.0.0.1:8080 (got '$URL')" ;;
+esac
+case "$PANEL_URL" in
+  ''|http://*|https://*) ;;
+  *) die "--panel-url must start with https:// (or http:// to try), for example https://panel.velo-lyon.fr (got '$PANEL_URL')" ;;
 esac
 [ "$PURGE" -eq 1 ] && [ "$ACTION" != uninstall ] && die "--purge only goes with --uninstall"
 
@@ -110,6 +119,14 @@ write_settings() {
   if [ "$(jq -r '.ProxyAdminSocket // empty' "$settings")" = "" ]; then
     jq --arg socket "$RUN_DIR/caddy-admin.sock" '.ProxyAdminSocket = $socket' "$settings" >"$settings.new" \
       && mv "$settings.new" "$settings"
+  fi
+  # The proxy reaches the panel where it listens; the public address is set when given (an
+  # upgrade without --panel-url keeps the one already there).
+  local upstream=${URL#*://}
+  upstream=${upstream%%/*}
+  jq --arg upstream "$upstream" '.PanelUpstream = $upstream' "$settings" >"$settings.new" && mv "$settings.new" "$settings"
+  if [ -n "$PANEL_URL" ]; then
+    jq --arg url "$PANEL_URL" '.PanelUrl = $url' "$settings" >"$settings.new" && mv "$settings.new" "$settings"
   fi
   chmod 600 "$settings"
 }
@@ -222,6 +239,14 @@ install() {
 
   say ""
   say "HostPanel is running: $URL"
+  local public
+  public=$(jq -r '.PanelUrl // empty' "$DATA_DIR/appsettings.json")
+  if [ -n "$public" ]; then
+    say "Its public address (through the proxy, once the name points to this server): $public"
+  else
+    say "No public address yet: run ./install.sh --panel-url https://panel.example.org to give one"
+    say "(invitation links, password resets and single sign-on for the apps need it)."
+  fi
   if [ -s "$DATA_DIR/setup-token" ]; then
     say "Open it and create the first administrator with this one-time setup token:"
     say ""
