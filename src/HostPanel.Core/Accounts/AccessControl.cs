@@ -30,6 +30,12 @@ public sealed class AccessControl(IOrganizationStore organizations, IInstanceSto
     {
         ArgumentNullException.ThrowIfNull(caller);
         var all = await organizations.ListAsync(ct).ConfigureAwait(false);
+        if (all.Count == 0 && caller.IsHosterAdministrator)
+        {
+            // The default organization exists from the first look on, whichever command that is.
+            all = [await organizations.EnsureDefaultAsync(ct).ConfigureAwait(false)];
+        }
+
         return caller.IsHosterAdministrator ? all : [.. all.Where(o => caller.Roles.ContainsKey(o.Id))];
     }
 
