@@ -91,7 +91,7 @@ internal static class MemberCommands
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var sent = await services.GetRequiredService<MemberService>().InviteAsync(
-                services.Caller(), parsed.GetValue(org), parsed.GetValue(email), ParseRole(parsed.GetValue(role)), Split(parsed.GetValue(groups)), ct).ConfigureAwait(false);
+                services.Caller(), parsed.GetValue(org), parsed.GetValue(email), OrganizationRoles.Parse(parsed.GetValue(role)), Split(parsed.GetValue(groups)), ct).ConfigureAwait(false);
             var until = sent.Invitation.ExpiresAt.ToLocalTime().ToString("g", CultureInfo.CurrentCulture);
             await output.WriteLineAsync(sent.Mailed
                 ? CliText.Format("MemberInvitedMailed", sent.Invitation.Email, sent.Invitation.OrganizationId, until)
@@ -126,13 +126,13 @@ internal static class MemberCommands
                     {
                         email = m.Person.Email,
                         name = m.Person.DisplayName,
-                        role = RoleWord(m.Role),
+                        role = OrganizationRoles.Word(m.Role),
                         suspended = m.Suspended,
                         twoFactor = m.Person.TwoFactorEnabled,
                         groups = m.Groups,
                         since = m.Since,
                     }),
-                    invitations = invitations.Select(i => new { email = i.Email, role = RoleWord(i.Role), groups = i.Groups, expiresAt = i.ExpiresAt }),
+                    invitations = invitations.Select(i => new { email = i.Email, role = OrganizationRoles.Word(i.Role), groups = i.Groups, expiresAt = i.ExpiresAt }),
                 }, CliOutput.Json)).ConfigureAwait(false);
                 return 0;
             }
@@ -140,12 +140,12 @@ internal static class MemberCommands
             foreach (var m in members)
             {
                 var state = m.Suspended ? CliText.Get("MemberSuspended") : string.Empty;
-                await output.WriteLineAsync($"{m.Person.Email,-32} {RoleWord(m.Role),-7} {string.Join(",", m.Groups),-24} {state}".TrimEnd()).ConfigureAwait(false);
+                await output.WriteLineAsync($"{m.Person.Email,-32} {OrganizationRoles.Word(m.Role),-7} {string.Join(",", m.Groups),-24} {state}".TrimEnd()).ConfigureAwait(false);
             }
 
             foreach (var i in invitations)
             {
-                await output.WriteLineAsync(CliText.Format("MemberInvitationLine", i.Email, RoleWord(i.Role), i.ExpiresAt.ToLocalTime().ToString("g", CultureInfo.CurrentCulture))).ConfigureAwait(false);
+                await output.WriteLineAsync(CliText.Format("MemberInvitationLine", i.Email, OrganizationRoles.Word(i.Role), i.ExpiresAt.ToLocalTime().ToString("g", CultureInfo.CurrentCulture))).ConfigureAwait(false);
             }
 
             return 0;
@@ -177,9 +177,9 @@ internal static class MemberCommands
         command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
-            var wanted = ParseRole(parsed.GetValue(role));
+            var wanted = OrganizationRoles.Parse(parsed.GetValue(role));
             await services.GetRequiredService<MemberService>().SetRoleAsync(services.Caller(), parsed.GetValue(org), parsed.GetValue(email), wanted, ct).ConfigureAwait(false);
-            await output.WriteLineAsync(CliText.Format("MemberRoleSet", parsed.GetValue(email), RoleWord(wanted))).ConfigureAwait(false);
+            await output.WriteLineAsync(CliText.Format("MemberRoleSet", parsed.GetValue(email), OrganizationRoles.Word(wanted))).ConfigureAwait(false);
             return 0;
         }));
         return command;
@@ -300,8 +300,8 @@ internal static class MemberCommands
 
             var lifetime = parsed.GetValue(days) is { } d ? TimeSpan.FromDays(d) : (TimeSpan?)null;
             var (token, secret) = await services.GetRequiredService<MemberService>().CreateTokenAsync(
-                owner, services.Organization(parsed.GetValue(org)), ParseRole(parsed.GetValue(role)), parsed.GetValue(name), lifetime, ct).ConfigureAwait(false);
-            await error.WriteLineAsync(CliText.Format("TokenCreated", token.Id, token.OrganizationId, RoleWord(token.Role))).ConfigureAwait(false);
+                owner, services.Organization(parsed.GetValue(org)), OrganizationRoles.Parse(parsed.GetValue(role)), parsed.GetValue(name), lifetime, ct).ConfigureAwait(false);
+            await error.WriteLineAsync(CliText.Format("TokenCreated", token.Id, token.OrganizationId, OrganizationRoles.Word(token.Role))).ConfigureAwait(false);
             await output.WriteLineAsync(secret).ConfigureAwait(false);
             return 0;
         }));
@@ -321,7 +321,7 @@ internal static class MemberCommands
             foreach (var t in await services.GetRequiredService<IAccessTokenStore>().ListAsync(person.Id, null, ct).ConfigureAwait(false))
             {
                 var state = t.RevokedAt is not null ? CliText.Get("TokenRevokedWord") : t.ExpiresAt is { } e && e < DateTimeOffset.UtcNow ? CliText.Get("TokenExpiredWord") : string.Empty;
-                await output.WriteLineAsync($"{t.Id} {t.OrganizationId,-16} {RoleWord(t.Role),-7} {t.Name} {state}".TrimEnd()).ConfigureAwait(false);
+                await output.WriteLineAsync($"{t.Id} {t.OrganizationId,-16} {OrganizationRoles.Word(t.Role),-7} {t.Name} {state}".TrimEnd()).ConfigureAwait(false);
             }
 
             return 0;
@@ -358,15 +358,6 @@ internal static class MemberCommands
         }));
         return command;
     }
-
-    internal static OrganizationRole ParseRole(string? word) => word?.Trim().ToLowerInvariant() switch
-    {
-        "member" or "membre" => OrganizationRole.Member,
-        "admin" or "administrator" or "administrateur" => OrganizationRole.Administrator,
-        _ => throw new AppRequestException("role", HostPanel.Core.Resources.CoreText.Get("RoleInvalid")),
-    };
-
-    internal static string RoleWord(OrganizationRole role) => role == OrganizationRole.Administrator ? "admin" : "member";
 
     private static List<string> Split(string? list) =>
         [.. (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

@@ -166,7 +166,8 @@ public sealed class AccessControl(IOrganizationStore organizations, IInstanceSto
         await events.AddAsync(new SecurityEvent((time ?? TimeProvider.System).GetUtcNow(), SecurityEventKinds.AccessRefused, caller.Id, caller.Name, null, detail[..Math.Min(detail.Length, 500)]), ct).ConfigureAwait(false);
     }
 
-    private static string Names(IEnumerable<string> names)
+    /// <summary>Names for a refusal's "known ones" list, or "none".</summary>
+    internal static string Names(IEnumerable<string> names)
     {
         var list = names.ToList();
         return list.Count == 0 ? CoreText.Get("NoneKnown") : string.Join(", ", list);

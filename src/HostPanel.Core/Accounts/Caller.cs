@@ -12,6 +12,20 @@ public enum OrganizationRole
     Administrator = 2,
 }
 
+/// <summary>How a role is typed and shown outside: "member" or "admin".</summary>
+public static class OrganizationRoles
+{
+    public static string Word(OrganizationRole role) => role == OrganizationRole.Administrator ? "admin" : "member";
+
+    /// <summary>"member" (also when empty), "admin"; the French words too. Anything else is refused, naming the field.</summary>
+    public static OrganizationRole Parse(string? word) => word?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "member" or "membre" => OrganizationRole.Member,
+        "admin" or "administrator" or "administrateur" => OrganizationRole.Administrator,
+        _ => throw new Apps.AppRequestException("role", Resources.CoreText.Get("RoleInvalid")),
+    };
+}
+
 /// <summary>
 /// Who asks for something, as every application service receives it: a person signed in to the
 /// panel, a personal access token, root on the server (the CLI), or the panel itself (schedules).

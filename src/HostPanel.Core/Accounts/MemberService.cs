@@ -422,7 +422,7 @@ public sealed partial class MemberService(
     {
         var organization = await access.OrganizationAsync(caller, organizationId, OrganizationRole.Administrator, ct).ConfigureAwait(false);
         return (string.IsNullOrEmpty(name) ? null : await groups.FindAsync(organization.Id, name, ct).ConfigureAwait(false))
-            ?? throw new AppRequestException("group", CoreText.Format("UnknownGroup", name ?? string.Empty, Names((await groups.ListAsync(organization.Id, ct).ConfigureAwait(false)).Select(g => g.Name))));
+            ?? throw new AppRequestException("group", CoreText.Format("UnknownGroup", name ?? string.Empty, AccessControl.Names((await groups.ListAsync(organization.Id, ct).ConfigureAwait(false)).Select(g => g.Name))));
     }
 
     private async Task<IReadOnlyList<string>> ExistingGroupsAsync(string organizationId, IReadOnlyList<string>? names, CancellationToken ct)
@@ -433,7 +433,7 @@ public sealed partial class MemberService(
         {
             if (!known.Any(g => g.Name == name))
             {
-                throw new AppRequestException("groups", CoreText.Format("UnknownGroup", name, Names(known.Select(g => g.Name))));
+                throw new AppRequestException("groups", CoreText.Format("UnknownGroup", name, AccessControl.Names(known.Select(g => g.Name))));
             }
 
             wanted.Add(name);
@@ -468,12 +468,6 @@ public sealed partial class MemberService(
 
     private Task RecordAsync(string kind, Person person, Caller caller, string? organizationId, CancellationToken ct) =>
         events.AddAsync(new SecurityEvent(time.GetUtcNow(), kind, person.Id, person.Email, null, $"{organizationId} by {caller.Name}".Trim()), ct);
-
-    private static string Names(IEnumerable<string> names)
-    {
-        var list = names.ToList();
-        return list.Count == 0 ? CoreText.Get("NoneKnown") : string.Join(", ", list);
-    }
 
     [GeneratedRegex(Group.NamePattern, RegexOptions.CultureInvariant)]
     private static partial Regex GroupNameRegex();

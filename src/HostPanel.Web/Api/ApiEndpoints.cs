@@ -127,19 +127,19 @@ public static class ApiEndpoints
             Run(async () => (await certificates.ListAsync(Caller(http), ct)).Select(c => new CertificateDto(c.Domain, c.NotAfter, c.NextRenewal, c.LastError))));
 
         api.MapGet("/members", (HttpContext http, string? org, MemberService members, CancellationToken ct) =>
-            Run(async () => (await members.ListAsync(Caller(http), org, ct)).Select(m => new MemberDto(m.Person.Email, m.Person.DisplayName, Role(m.Role), m.Suspended, m.Person.TwoFactorEnabled, m.Groups))));
+            Run(async () => (await members.ListAsync(Caller(http), org, ct)).Select(m => new MemberDto(m.Person.Email, m.Person.DisplayName, OrganizationRoles.Word(m.Role), m.Suspended, m.Person.TwoFactorEnabled, m.Groups))));
         api.MapPost("/members/invitations", (HttpContext http, InvitationBody body, MemberService members, CancellationToken ct) =>
             Run(async () =>
             {
-                var sent = await members.InviteAsync(Caller(http), body.Organization, body.Email, ParseRole(body.Role), body.Groups, ct);
-                return new InvitationDto(sent.Invitation.Email, sent.Invitation.OrganizationId, Role(sent.Invitation.Role), sent.Invitation.ExpiresAt, sent.Mailed, sent.Mailed ? null : sent.Link);
+                var sent = await members.InviteAsync(Caller(http), body.Organization, body.Email, OrganizationRoles.Parse(body.Role), body.Groups, ct);
+                return new InvitationDto(sent.Invitation.Email, sent.Invitation.OrganizationId, OrganizationRoles.Word(sent.Invitation.Role), sent.Invitation.ExpiresAt, sent.Mailed, sent.Mailed ? null : sent.Link);
             }));
         api.MapPost("/members/{email}/suspend", (HttpContext http, string email, string? org, MemberService members, CancellationToken ct) =>
             Run(async () => { await members.SuspendAsync(Caller(http), org, email, true, ct); return new DoneDto(true); }));
         api.MapPost("/members/{email}/resume", (HttpContext http, string email, string? org, MemberService members, CancellationToken ct) =>
             Run(async () => { await members.SuspendAsync(Caller(http), org, email, false, ct); return new DoneDto(true); }));
         api.MapPut("/members/{email}/role", (HttpContext http, string email, string? org, RoleBody body, MemberService members, CancellationToken ct) =>
-            Run(async () => { await members.SetRoleAsync(Caller(http), org, email, ParseRole(body.Role), ct); return new DoneDto(true); }));
+            Run(async () => { await members.SetRoleAsync(Caller(http), org, email, OrganizationRoles.Parse(body.Role), ct); return new DoneDto(true); }));
         api.MapDelete("/members/{email}", (HttpContext http, string email, string? org, MemberService members, CancellationToken ct) =>
             Run(async () => { await members.RemoveAsync(Caller(http), org, email, ct); return new DoneDto(true); }));
 
@@ -205,15 +205,6 @@ public static class ApiEndpoints
 
     private static string Localized(HttpContext http, string key) =>
         http.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>()[key];
-
-    private static string Role(OrganizationRole role) => role == OrganizationRole.Administrator ? "admin" : "member";
-
-    private static OrganizationRole ParseRole(string? role) => role?.Trim().ToLowerInvariant() switch
-    {
-        null or "" or "member" => OrganizationRole.Member,
-        "admin" => OrganizationRole.Administrator,
-        _ => throw new AppRequestException("role", HostPanel.Core.Resources.CoreText.Get("RoleInvalid")),
-    };
 }
 
 public sealed record OrganizationDto(string Id, string Name);
