@@ -289,8 +289,25 @@ public sealed partial class SignInSecurityOverHttpTests
             FromAddress = "panel@example.org",
         }, Ct);
 
-        // Alice is signed in on another computer, and locked out here after failures.
+        // Alice is signed in on another computer, signed in to an app through the panel, and locked
+        // out here after failures.
         await alice.SignInFullyAsync();
+        var aliceId = (await alice.UserAsync()).Id;
+        string appToken;
+        await using (var scope = panel.App.Services.CreateAsyncScope())
+        {
+            var tokens = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictTokenManager>();
+            var created = await tokens.CreateAsync(new OpenIddict.Abstractions.OpenIddictTokenDescriptor
+            {
+                Subject = aliceId,
+                Status = OpenIddict.Abstractions.OpenIddictConstants.Statuses.Valid,
+                Type = OpenIddict.Abstractions.OpenIddictConstants.TokenTypeHints.RefreshToken,
+                CreationDate = DateTimeOffset.UtcNow,
+                ExpirationDate = DateTimeOffset.UtcNow.AddDays(1),
+            }, Ct);
+            appToken = (await tokens.GetIdAsync(created, Ct))!;
+        }
+
         Assert.Equal(HttpStatusCode.OK, (await alice.Http.GetAsync("/", Ct)).StatusCode);
         using var here = new AccountClient(panel, alice.Email, AccountClient.Password);
         for (var attempt = 1; attempt <= 5; attempt++)
@@ -342,6 +359,14 @@ public sealed partial class SignInSecurityOverHttpTests
             ["Input.PasswordConfirmation"] = NewPassword,
         });
         Assert.Contains("Votre mot de passe est changé. Les autres connexions à votre compte sont fermées.", await AccountClient.TextAsync(reset));
+
+        // The app's sign-in through the panel is over too.
+        await using (var scope = panel.App.Services.CreateAsyncScope())
+        {
+            var tokens = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictTokenManager>();
+            var found = await tokens.FindByIdAsync(appToken, Ct);
+            Assert.Equal(OpenIddict.Abstractions.OpenIddictConstants.Statuses.Revoked, await tokens.GetStatusAsync(found!, Ct));
+        }
 
         // The other computer's session is over, at its next request.
         var ended = await alice.Http.GetAsync("/", Ct);
