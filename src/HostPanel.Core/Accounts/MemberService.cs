@@ -232,10 +232,7 @@ public sealed partial class MemberService(
         var person = await people.FindByEmailAsync(address, ct).ConfigureAwait(false)
             ?? throw new AppRequestException("email", CoreText.Format("NoAccount", address));
         await people.RecoverAsync(person.Id, password ?? string.Empty, ct).ConfigureAwait(false);
-        foreach (var revoker in revokers)
-        {
-            await revoker.RevokeAsync(person.Id, ct).ConfigureAwait(false);
-        }
+        await RunRevokersAsync(person.Id, ct).ConfigureAwait(false);
 
         await RecordAsync(SecurityEventKinds.AdministratorRecovered, person, caller, null, ct).ConfigureAwait(false);
         return await people.FindAsync(person.Id, ct).ConfigureAwait(false) ?? person;
@@ -460,6 +457,12 @@ public sealed partial class MemberService(
     private async Task EndSessionsAsync(string userId, string organizationId, CancellationToken ct)
     {
         await tokens.RevokeAllAsync(userId, organizationId, time.GetUtcNow(), ct).ConfigureAwait(false);
+        await RunRevokersAsync(userId, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the person's sessions wherever a revoker knows them (the sign-in service's tokens).</summary>
+    private async Task RunRevokersAsync(string userId, CancellationToken ct)
+    {
         foreach (var revoker in revokers)
         {
             await revoker.RevokeAsync(userId, ct).ConfigureAwait(false);

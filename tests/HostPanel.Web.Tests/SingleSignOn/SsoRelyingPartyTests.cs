@@ -54,17 +54,7 @@ public sealed class SsoRelyingPartyTests
         await groups.AddAsync(new Group(Organization.DefaultId, "benevoles", "", DateTimeOffset.UtcNow), Ct);
         await groups.AddAsync(new Group(Organization.DefaultId, "bureau", "", DateTimeOffset.UtcNow), Ct);
         await groups.SetMemberAsync(Organization.DefaultId, "benevoles", marie, true, Ct);
-        await services.GetRequiredService<IInstanceStore>().AddAsync(new AppInstance
-        {
-            Name = Instance,
-            OrganizationId = Organization.DefaultId,
-            AppId = "nextcloud",
-            Version = "1.0.0",
-            Domain = "cloud.velo-lyon.fr",
-            State = InstanceState.Running,
-            CreatedAt = DateTimeOffset.UtcNow,
-            UpdatedAt = DateTimeOffset.UtcNow,
-        }, Ct);
+        await AddAppAsync(services, "cloud.velo-lyon.fr");
         var registry = services.GetRequiredService<ISsoClientRegistry>();
         var client = await registry.EnsureAsync(new SsoClientRequest(Instance, Organization.DefaultId, "Nextcloud", [RedirectUri], ["http://127.0.0.1:9/"]), Ct);
         Assert.Equal(issuer, client.Issuer);
@@ -222,20 +212,7 @@ public sealed class SsoRelyingPartyTests
         var panelUrl = $"http://127.0.0.1:{port}";
         await using var panel = await RunningPanel.StartAsync(Ct, "--urls", panelUrl, "--PanelUrl", panelUrl);
         var services = panel.App.Services;
-        var marie = await CreatePersonAsync(services, Email, "Marie", hoster: true);
-        await services.GetRequiredService<IOrganizationStore>().EnsureDefaultAsync(Ct);
-        await services.GetRequiredService<IMembershipStore>().SaveAsync(new Membership(marie, Organization.DefaultId, OrganizationRole.Administrator, DateTimeOffset.UtcNow), Ct);
-        await services.GetRequiredService<IInstanceStore>().AddAsync(new AppInstance
-        {
-            Name = Instance,
-            OrganizationId = Organization.DefaultId,
-            AppId = "nextcloud",
-            Version = "1.0.0",
-            State = InstanceState.Running,
-            CreatedAt = DateTimeOffset.UtcNow,
-            UpdatedAt = DateTimeOffset.UtcNow,
-        }, Ct);
-        await services.GetRequiredService<ISsoClientRegistry>().EnsureAsync(new SsoClientRequest(Instance, Organization.DefaultId, "Nextcloud", [RedirectUri], []), Ct);
+        await ArrangeAdministratorWithAppAsync(services, "Marie");
 
         using var http = panel.NewClient();
         await SignInAsync(http);
@@ -256,22 +233,8 @@ public sealed class SsoRelyingPartyTests
         // The subject here is revocation: two-step sign-in is not asked of this administrator.
         await using var panel = await RunningPanel.StartAsync(Ct, "--urls", panelUrl, "--PanelUrl", panelUrl, "--RequireTwoFactorForAdministrators", "false");
         var services = panel.App.Services;
-        var marie = await CreatePersonAsync(services, Email, "", hoster: true);
+        var (marie, client) = await ArrangeAdministratorWithAppAsync(services, "");
         var memberships = services.GetRequiredService<IMembershipStore>();
-        await services.GetRequiredService<IOrganizationStore>().EnsureDefaultAsync(Ct);
-        await memberships.SaveAsync(new Membership(marie, Organization.DefaultId, OrganizationRole.Administrator, DateTimeOffset.UtcNow), Ct);
-        await services.GetRequiredService<IInstanceStore>().AddAsync(new AppInstance
-        {
-            Name = Instance,
-            OrganizationId = Organization.DefaultId,
-            AppId = "nextcloud",
-            Version = "1.0.0",
-            State = InstanceState.Running,
-            CreatedAt = DateTimeOffset.UtcNow,
-            UpdatedAt = DateTimeOffset.UtcNow,
-        }, Ct);
-        var client = await services.GetRequiredService<ISsoClientRegistry>().EnsureAsync(
-            new SsoClientRequest(Instance, Organization.DefaultId, "Nextcloud", [RedirectUri], []), Ct);
 
         using var http = panel.NewClient();
         await SignInAsync(http);
@@ -329,6 +292,31 @@ public sealed class SsoRelyingPartyTests
         Assert.Equal(HttpStatusCode.Redirect, afterwards.StatusCode);
         Assert.DoesNotContain("code=", afterwards.Headers.Location!.Query);
         await AssertRefusedAsync(second);
+    }
+
+    /// <summary>The app <see cref="Instance"/> of the default organization, as an installed app's row.</summary>
+    private static Task AddAppAsync(IServiceProvider services, string? domain = null) =>
+        services.GetRequiredService<IInstanceStore>().AddAsync(new AppInstance
+        {
+            Name = Instance,
+            OrganizationId = Organization.DefaultId,
+            AppId = "nextcloud",
+            Version = "1.0.0",
+            Domain = domain,
+            State = InstanceState.Running,
+            CreatedAt = DateTimeOffset.UtcNow,
+            UpdatedAt = DateTimeOffset.UtcNow,
+        }, Ct);
+
+    /// <summary>Marie, hosting administrator and administrator of the default organization, whose app has its client.</summary>
+    private static async Task<(string Marie, HostPanel.Core.Catalog.Planning.SsoSettings Client)> ArrangeAdministratorWithAppAsync(IServiceProvider services, string name)
+    {
+        var marie = await CreatePersonAsync(services, Email, name, hoster: true);
+        await services.GetRequiredService<IOrganizationStore>().EnsureDefaultAsync(Ct);
+        await services.GetRequiredService<IMembershipStore>().SaveAsync(new Membership(marie, Organization.DefaultId, OrganizationRole.Administrator, DateTimeOffset.UtcNow), Ct);
+        await AddAppAsync(services);
+        var client = await services.GetRequiredService<ISsoClientRegistry>().EnsureAsync(new SsoClientRequest(Instance, Organization.DefaultId, "Nextcloud", [RedirectUri], []), Ct);
+        return (marie, client);
     }
 
     /// <summary>Signs Marie in to the panel with her password, through its sign-in form.</summary>
