@@ -136,7 +136,7 @@ internal static class AppCommands
                 app = i.AppId,
                 version = i.Version,
                 state = i.State.ToString().ToLowerInvariant(),
-                health = Health(i, containers),
+                health = AppHealths.Word(AppHealths.Of(i, containers)),
                 domain = i.Domain,
             }).ToList();
             if (parsed.GetValue(json))
@@ -268,22 +268,6 @@ internal static class AppCommands
             return report.Drift.Count == 0 ? 0 : ExitFailed;
         }));
         return command;
-    }
-
-    private static string Health(AppInstance instance, IReadOnlyList<ContainerInfo> containers)
-    {
-        var mine = containers.Where(c => c.Labels.GetValueOrDefault(HostPanelLabels.Instance) == instance.Name && !c.Labels.ContainsKey("hostpanel.job") && !c.Name.EndsWith("-previous", StringComparison.Ordinal)).ToList();
-        if (mine.Count == 0)
-        {
-            return "none";
-        }
-
-        if (mine.All(c => c.IsReady))
-        {
-            return "healthy";
-        }
-
-        return mine.Any(c => c.State == ContainerState.Running) ? "degraded" : "stopped";
     }
 
     /// <summary>Runs an operation with live progress on the terminal; maps refusals and failures to exit codes.</summary>

@@ -3,6 +3,12 @@ namespace HostPanel.Core.Operations;
 /// <summary>Something that happened in an operation, for whoever watches (panel, CLI).</summary>
 public abstract record OperationEvent(Guid OperationId, DateTimeOffset At);
 
+/// <summary>
+/// An operation is handed to the runner (it may still wait for the app's lock). Published on the
+/// caller's own flow, so whoever asked for the work learns which operation it is.
+/// </summary>
+public sealed record OperationStarted(Guid OperationId, DateTimeOffset At, string Instance, string OrganizationId, OperationKind Kind) : OperationEvent(OperationId, At);
+
 public sealed record StepStarted(Guid OperationId, DateTimeOffset At, int Index, int Count, bool Undo, string Description) : OperationEvent(OperationId, At);
 
 public sealed record StepFinished(Guid OperationId, DateTimeOffset At, int Index, bool Undo, StepState State, string? Error) : OperationEvent(OperationId, At);

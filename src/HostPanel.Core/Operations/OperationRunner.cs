@@ -44,6 +44,7 @@ public sealed class OperationRunner(
     {
         var operation = await journal.FindAsync(id, ct).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"No operation {id} in the journal.");
+        events.Publish(new OperationStarted(operation.Id, time.GetUtcNow(), operation.Instance, operation.OrganizationId, operation.Kind));
         var finished = await locks.RunAsync(operation.Instance, LockWait.Wait, () => RunHeldAsync(id, ct), ct).ConfigureAwait(false);
         foreach (var observer in observers ?? [])
         {

@@ -89,6 +89,7 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<OperationHistory>();
         services.TryAddSingleton<HostPanel.Core.Mail.AdministratorAlerts>();
         services.TryAddSingleton<AppService>();
+        services.TryAddSingleton<AppOverview>();
         services.TryAddSingleton<Reconciler>();
         return services;
     }

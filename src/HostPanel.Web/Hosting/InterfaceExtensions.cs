@@ -2,6 +2,7 @@ using HostPanel.Web.Accounts;
 using HostPanel.Web.Api;
 using HostPanel.Web.Components;
 using HostPanel.Web.Localization;
+using HostPanel.Web.Panel;
 using MudBlazor.Services;
 
 namespace HostPanel.Web.Hosting;
@@ -17,6 +18,7 @@ public static class InterfaceExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddHostPanelApi();
+        builder.Services.AddHostPanelPages();
         builder.Services.Configure<ForwardedHeadersOptions>(HostingExtensions.ConfigureForwardedHeaders);
         return builder;
     }
@@ -57,6 +59,7 @@ public static class InterfaceExtensions
 
         app.MapStaticAssets();
         app.MapHostPanelLanguageSwitch();
+        app.MapHostPanelOrganizationSwitch();
         app.MapHostPanelAccountEndpoints();
         app.MapHostPanelApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -1,0 +1,237 @@
+using System.Runtime.CompilerServices;
+using HostPanel.Core.Accounts;
+using HostPanel.Core.Apps;
+using HostPanel.Core.Catalog.Loading;
+using HostPanel.Core.Engine;
+using HostPanel.Core.Operations;
+using HostPanel.Core.Tests.Accounts;
+using HostPanel.Core.Tests.Mail;
+
+namespace HostPanel.Core.Tests.Apps;
+
+public sealed class AppOverviewTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly MemoryInstances _instances = new();
+    private readonly ListingEngine _engine = new();
+    private readonly ListingJournal _journal = new();
+    private readonly AppOverview _overview;
+
+    public AppOverviewTests()
+    {
+        var access = new AccessControl(new MemoryOrganizations("default", "velo", "edition"), _instances, new MemoryGroups());
+        _overview = new AppOverview(access, new DirectoryAppCatalog(RepositoryPaths.TestCatalog(2)), _engine, _journal);
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Caller Administrator(string organization) => new()
+    {
+        Id = "alice",
+        Name = "alice@example.org",
+        Roles = new Dictionary<string, OrganizationRole> { [organization] = OrganizationRole.Administrator },
+    };
+
+    private void Install(string name, string organization, string appId = "notes", string version = "1")
+    {
+        _instances.With(name, organization);
+        _instances.Rows[name] = _instances.Rows[name] with { AppId = appId, Version = version, Domain = name + ".example.org" };
+    }
+
+    private static ContainerInfo Container(string instance, string service, ContainerState state, ContainerHealth health = ContainerHealth.None, bool job = false) =>
+        new($"{instance}-{service}", $"{instance}-{service}", "img", state, new Dictionary<string, string>
+        {
+            [HostPanelLabels.Managed] = "true",
+            [HostPanelLabels.Instance] = instance,
+            [HostPanelLabels.Service] = service,
+        }.Concat(job ? [new KeyValuePair<string, string>("hostpanel.job", "backup")] : []).ToDictionary(), null)
+        { Health = health };
+
+    private Operation Record(string instance, string organization, OperationKind kind, OperationState state, TimeSpan ago)
+    {
+        var operation = new Operation
+        {
+            Id = Guid.NewGuid(),
+            Instance = instance,
+            OrganizationId = organization,
+            Kind = kind,
+            State = state,
+            Actor = "schedule",
+            CreatedAt = Now - ago,
+            FinishedAt = state is OperationState.Running or OperationState.Pending ? null : Now - ago + TimeSpan.FromMinutes(1),
+            Outcome = state == OperationState.RolledBack ? "rolled back: the new version never became healthy" : null,
+        };
+        _journal.Operations.Add(operation);
+        return operation;
+    }
+
+    [Fact]
+    public async Task Shows_only_the_apps_of_the_organizations_the_caller_may_see()
+    {
+        Install("notes-velo", "velo");
+        Install("notes-edition", "edition");
+
+        var tiles = await _overview.ListAsync(Administrator("velo"), null, Ct);
+
+        Assert.Equal(["notes-velo"], tiles.Select(t => t.Instance));
+        await Assert.ThrowsAsync<AppRequestException>(() => _overview.ListAsync(Administrator("velo"), "edition", Ct));
+    }
+
+    [Fact]
+    public async Task Reads_health_from_the_containers_leaving_out_jobs_and_kept_previous_versions()
+    {
+        Install("a", "velo");
+        Install("b", "velo");
+        Install("c", "velo");
+        Install("d", "velo");
+        _engine.Listed.AddRange(
+        [
+            Container("a", "web", ContainerState.Running, ContainerHealth.Healthy),
+            Container("a", "backup", ContainerState.Exited, job: true),
+            Container("a", "web-previous", ContainerState.Exited),
+            Container("b", "web", ContainerState.Running, ContainerHealth.Unhealthy),
+            Container("b", "db", ContainerState.Running),
+            Container("c", "web", ContainerState.Exited),
+        ]);
+
+        var tiles = (await _overview.ListAsync(Administrator("velo"), "velo", Ct)).ToDictionary(t => t.Instance);
+
+        Assert.Equal(AppHealth.Healthy, tiles["a"].Health);
+        Assert.Equal(AppHealth.Degraded, tiles["b"].Health);
+        Assert.Equal(AppHealth.Stopped, tiles["c"].Health);
+        Assert.Equal(AppHealth.None, tiles["d"].Health);
+    }
+
+    [Fact]
+    public async Task An_engine_that_does_not_answer_gives_unknown_health_not_an_error()
+    {
+        Install("a", "velo");
+        _engine.Failure = new ContainerEngineException("no engine socket");
+
+        var tile = Assert.Single(await _overview.ListAsync(Administrator("velo"), "velo", Ct));
+
+        Assert.Equal(AppHealth.Unknown, tile.Health);
+    }
+
+    [Fact]
+    public async Task Offers_a_newer_catalog_version_and_names_the_app()
+    {
+        Install("old", "velo", version: "1");
+        Install("current", "velo", version: "2");
+        Install("gone", "velo", appId: "not-in-catalog");
+
+        var tiles = (await _overview.ListAsync(Administrator("velo"), "velo", Ct)).ToDictionary(t => t.Instance);
+
+        Assert.Equal("2", tiles["old"].AvailableVersion);
+        Assert.Null(tiles["current"].AvailableVersion);
+        Assert.Equal("Notes", tiles["old"].AppName);
+        Assert.Equal("not-in-catalog", tiles["gone"].AppName);
+        Assert.Null(tiles["gone"].AvailableVersion);
+    }
+
+    [Fact]
+    public async Task Last_backup_and_last_proven_restore_come_from_succeeded_operations_only()
+    {
+        Install("a", "velo");
+        var backup = Record("a", "velo", OperationKind.Backup, OperationState.Succeeded, TimeSpan.FromDays(2));
+        Record("a", "velo", OperationKind.Backup, OperationState.Failed, TimeSpan.FromHours(1));
+        var drill = Record("a", "velo", OperationKind.Drill, OperationState.Succeeded, TimeSpan.FromDays(9));
+        Record("a", "velo", OperationKind.Drill, OperationState.Failed, TimeSpan.FromDays(1));
+
+        var tile = Assert.Single(await _overview.ListAsync(Administrator("velo"), "velo", Ct));
+
+        Assert.Equal(backup.FinishedAt, tile.LastBackup);
+        Assert.Equal(drill.FinishedAt, tile.LastProvenRestore);
+    }
+
+    [Fact]
+    public async Task Points_at_the_running_operation_and_at_a_last_failure()
+    {
+        Install("a", "velo");
+        Install("b", "velo");
+        var rolledBack = Record("a", "velo", OperationKind.Update, OperationState.RolledBack, TimeSpan.FromHours(3));
+        Record("b", "velo", OperationKind.Update, OperationState.RolledBack, TimeSpan.FromHours(3));
+        Record("b", "velo", OperationKind.Backup, OperationState.Succeeded, TimeSpan.FromHours(2));
+        var running = Record("b", "velo", OperationKind.Backup, OperationState.Running, TimeSpan.FromMinutes(1));
+
+        var tiles = (await _overview.ListAsync(Administrator("velo"), "velo", Ct)).ToDictionary(t => t.Instance);
+
+        Assert.Equal(rolledBack.Id, tiles["a"].LastFailure?.Id);
+        Assert.Null(tiles["a"].RunningOperation);
+        Assert.Null(tiles["b"].LastFailure);
+        Assert.Equal(running.Id, tiles["b"].RunningOperation);
+    }
+
+    private sealed class ListingJournal : IOperationJournal
+    {
+        public List<Operation> Operations { get; } = [];
+
+        public Task<IReadOnlyList<Operation>> ListAsync(string? instance = null, string? organizationId = null, int limit = 200, CancellationToken ct = default) =>
+            Task.FromResult<IReadOnlyList<Operation>>([.. Operations.Where(o => (instance is null || o.Instance == instance) && (organizationId is null || o.OrganizationId == organizationId)).OrderByDescending(o => o.CreatedAt).Take(limit)]);
+
+        public Task CreateAsync(Operation operation, IReadOnlyList<PlanStep> steps, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<Operation?> FindAsync(Guid id, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Operation>> UnfinishedAsync(CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<OperationStep>> StepsAsync(Guid id, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task AppendUndoStepsAsync(Guid id, IReadOnlyList<PlanStep> steps, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task SetStepStateAsync(Guid id, int index, StepState state, string? error, DateTimeOffset at, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task SetStateAsync(Guid id, OperationState state, string? outcome, string? detail, DateTimeOffset at, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task AppendLogAsync(Guid id, string level, string text, DateTimeOffset at, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<OperationLogLine>> LogAsync(Guid id, CancellationToken ct = default) => throw new NotSupportedException();
+    }
+
+    private sealed class ListingEngine : IContainerEngine, IEngineContainers
+    {
+        public List<ContainerInfo> Listed { get; } = [];
+
+        public ContainerEngineException? Failure { get; set; }
+
+        public IEngineSystem System => throw new NotSupportedException();
+
+        public IEngineImages Images => throw new NotSupportedException();
+
+        public IEngineContainers Containers => this;
+
+        public IEngineNetworks Networks => throw new NotSupportedException();
+
+        public IEngineVolumes Volumes => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<ContainerInfo>> ListAsync(LabelFilter filter, CancellationToken ct = default) =>
+            Failure is not null ? Task.FromException<IReadOnlyList<ContainerInfo>>(Failure) : Task.FromResult<IReadOnlyList<ContainerInfo>>([.. Listed]);
+
+        public Task<string> CreateAsync(ContainerSpec spec, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<ContainerInfo?> InspectAsync(string idOrName, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<ExecResult> ExecAsync(string id, ExecRequest request, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task StartAsync(string id, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task StopAsync(string id, TimeSpan grace, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task RestartAsync(string id, TimeSpan grace, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task RenameAsync(string id, string newName, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<int> WaitAsync(string id, TimeSpan timeout, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public async IAsyncEnumerable<LogLine> LogsAsync(string id, int tail, bool follow, [EnumeratorCancellation] CancellationToken ct = default)
+        {
+            await Task.CompletedTask;
+            yield break;
+        }
+
+        public Task<ExecStreamResult> ExecStreamAsync(string id, ExecRequest request, Stream stdout, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task RemoveAsync(string id, bool force, CancellationToken ct = default) => throw new NotSupportedException();
+    }
+}
