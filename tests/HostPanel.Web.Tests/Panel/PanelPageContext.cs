@@ -1,0 +1,104 @@
+using System.Security.Claims;
+using Bunit;
+using Bunit.TestDoubles;
+using HostPanel.Core.Accounts;
+using HostPanel.Core.Engine;
+using HostPanel.Core.Organizations;
+using HostPanel.Infrastructure.Accounts;
+using HostPanel.Infrastructure.Apps;
+using HostPanel.Infrastructure.Data;
+using HostPanel.Infrastructure.State;
+using HostPanel.Web.Panel;
+using HostPanel.Web.Tests.Pages;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace HostPanel.Web.Tests.Panel;
+
+/// <summary>
+/// A bUnit context for the panel's pages, wired like the panel: real Identity, accounts, state
+/// and lifecycle services on a real SQLite file, the test catalog of <see cref="CatalogVersion"/>,
+/// the real <see cref="PanelSession"/> and <see cref="PanelWork"/>. Only the container engine is
+/// a stand-in (<see cref="PageEngine"/>) and the signed-in person is set by
+/// <see cref="SignInAsync"/> rather than by a cookie.
+/// </summary>
+public abstract class PanelPageContext : PanelTestContext
+{
+    private readonly BunitAuthorizationContext _authorization;
+
+    protected PanelPageContext(int catalogVersion = 1)
+    {
+        CatalogVersion = catalogVersion;
+        Options.CatalogDirectory = RepositoryPaths.TestCatalog(catalogVersion);
+        Options.PublicAddresses = "127.0.0.1";
+        Services.AddOptions<HostPanel.Core.Configuration.HostPanelOptions>().Configure(o =>
+        {
+            o.DataDirectory = Options.DataDirectory;
+            o.CatalogDirectory = Options.CatalogDirectory;
+            o.PublicAddresses = Options.PublicAddresses;
+        });
+        Services.AddSingleton<IContainerEngine>(Engine);
+        Services.AddHostPanelState(Options);
+        Services.AddHostPanelLifecycle(Options);
+        Services.AddSingleton<IHostApplicationLifetime, TestLifetime>();
+        Services.AddHostPanelPages();
+        _authorization = AddAuthorization();
+    }
+
+    public int CatalogVersion { get; }
+
+    protected PageEngine Engine { get; } = new();
+
+    protected static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    /// <summary>Any service of the panel.</summary>
+    protected T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// Creates an account and signs it in for the pages: a member or an administrator of
+    /// <paramref name="organization"/> (created when missing), or a hoster administrator.
+    /// </summary>
+    protected async Task<Caller> SignInAsync(string email, OrganizationRole? role = OrganizationRole.Administrator, string organization = Organization.DefaultId, bool hoster = false)
+    {
+        var organizations = Get<IOrganizationStore>();
+        await organizations.EnsureDefaultAsync(Ct);
+        if (await organizations.FindAsync(organization, Ct) is null)
+        {
+            await organizations.AddAsync(new Organization(organization, organization, DateTimeOffset.UtcNow), Ct);
+        }
+
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<HostPanelUser>>();
+        var user = new HostPanelUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email.Split('@')[0], CreatedAt = DateTimeOffset.UtcNow };
+        var created = await users.CreateAsync(user, "correct horse battery staple 1");
+        Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
+        if (hoster)
+        {
+            await users.AddToRoleAsync(user, HostPanelRoles.HosterAdministrator);
+        }
+
+        if (role is { } r)
+        {
+            await Get<IMembershipStore>().SaveAsync(new Membership(user.Id, organization, r, DateTimeOffset.UtcNow), Ct);
+        }
+
+        _authorization.SetAuthorized(email);
+        _authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, user.Id), new Claim(ClaimTypes.Name, email));
+        return (await Get<CallerResolver>().ForPersonAsync(user.Id, Ct))!;
+    }
+
+    private sealed class TestLifetime : IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
+        {
+        }
+    }
+}
