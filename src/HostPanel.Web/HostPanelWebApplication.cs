@@ -27,6 +27,14 @@ public static class HostPanelWebApplication
             ContentRootPath = AppContext.BaseDirectory,
         });
 
+        // Run from a build rather than from the published panel (`dotnet run`, the browser tests):
+        // the scripts and styles are served from where the build keeps them. A published panel
+        // has no such manifest and serves its own copies.
+        if (File.Exists(Path.Combine(AppContext.BaseDirectory, builder.Environment.ApplicationName + ".staticwebassets.runtime.json")))
+        {
+            builder.WebHost.UseStaticWebAssets();
+        }
+
         builder.AddHostPanelConfiguration(args);
         builder.AddHostPanelData();
         builder.AddHostPanelAccounts();

@@ -2,10 +2,10 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 
-namespace HostPanel.Web.Tests.Accounts;
+namespace HostPanel.Tests;
 
 /// <summary>RFC 6238 codes (HMAC-SHA1, 30-second steps, 6 digits) computed in the test, as an authenticator app does.</summary>
-public static class Totp
+internal static class Totp
 {
     private const string Base32Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
