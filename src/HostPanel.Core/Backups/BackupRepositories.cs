@@ -10,6 +10,12 @@ namespace HostPanel.Core.Backups;
 /// <summary>Where an organization's backups go (its restic repository). The password is in the secret store.</summary>
 public sealed record BackupTarget(string OrganizationId, string Location, string? SshKeyFile, string? SshKnownHostsFile, DateTimeOffset UpdatedAt);
 
+/// <summary>
+/// Where an organization's backups go, as it may be shown: the place and the files SFTP uses,
+/// never the password. <see cref="IsDefault"/> when no target was chosen (the data directory's disk).
+/// </summary>
+public sealed record BackupPlace(string Location, string? SshKeyFile, string? SshKnownHostsFile, bool IsDefault, DateTimeOffset? UpdatedAt);
+
 public interface IBackupTargetStore
 {
     Task<BackupTarget?> FindAsync(string organizationId, CancellationToken ct = default);
@@ -114,6 +120,12 @@ public sealed partial class BackupRepositories(IBackupTargetStore targets, ISecr
         return repository.Location.StartsWith('/') && File.Exists(Path.Combine(repository.Location, "config"));
     }
 
+    /// <summary>Where the organization's backups go, without the password and without touching the repository.</summary>
+    public async Task<BackupPlace> PlaceAsync(string organizationId, CancellationToken ct = default) =>
+        await targets.FindAsync(organizationId, ct).ConfigureAwait(false) is { } target
+            ? new BackupPlace(target.Location, target.SshKeyFile, target.SshKnownHostsFile, false, target.UpdatedAt)
+            : new BackupPlace(DefaultLocation(organizationId), null, null, true, null);
+
     /// <summary>The repository as recorded, without touching it.</summary>
     public async Task<ResticRepository> DescribeAsync(string organizationId, CancellationToken ct = default)
     {
@@ -161,7 +173,12 @@ public sealed partial class BackupRepositories(IBackupTargetStore targets, ISecr
         }
         catch (ResticException e)
         {
-            throw new AppRequestException("target", Explain(e, normalized));
+            throw new AppRequestException("target", Explain(e, normalized), e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The folder cannot be made here (a read-only or virtual file system, a file in the way).
+            throw new AppRequestException("target", CoreText.Format("BackupTargetUnusable", normalized), e);
         }
 
         await targets.SaveAsync(new BackupTarget(organizationId, normalized, sshKeyFile, sshKnownHostsFile, time.GetUtcNow()), ct).ConfigureAwait(false);

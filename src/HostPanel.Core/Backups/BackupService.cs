@@ -399,6 +399,16 @@ public sealed partial class BackupService(
     }
 
     /// <summary>
+    /// Where the organization's backups go, for its administrators to see: the place, never the
+    /// password (which <see cref="ExportKeyAsync"/> hands over, recorded).
+    /// </summary>
+    public async Task<BackupPlace> TargetAsync(Caller caller, string? organizationId, CancellationToken ct = default)
+    {
+        var org = (await access.OrganizationAsync(caller, organizationId, OrganizationRole.Administrator, ct).ConfigureAwait(false)).Id;
+        return await repositories.PlaceAsync(org, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Sets the organization's backup target (checked and opened first). A hosting administrator's
     /// decision: a target names paths on this server (a directory, an SSH key file).
     /// </summary>

@@ -6,11 +6,12 @@ namespace HostPanel.Web.Panel;
 
 public static class PanelEndpoints
 {
-    /// <summary>The panel's pages: the session of each circuit and the background work they start.</summary>
+    /// <summary>The panel's pages: the session of each circuit, the background work they start, the settings they change.</summary>
     public static IServiceCollection AddHostPanelPages(this IServiceCollection services)
     {
         services.AddScoped<PanelSession>();
         services.AddSingleton<PanelWork>();
+        services.AddSingleton<Settings.AcmeSettings>();
         return services;
     }
 
