@@ -42,6 +42,9 @@ public abstract class AppSection : ComponentBase
     [Inject]
     protected IStringLocalizer<AppPageText> T { get; set; } = default!;
 
+    [Inject]
+    private ILogger<AppSection> Logger { get; set; } = default!;
+
     /// <summary>A moment as the person reads it, in their language, on the server's clock.</summary>
     protected static string When(DateTimeOffset at) => at.ToLocalTime().ToString("f", CultureInfo.CurrentCulture);
 
@@ -70,6 +73,12 @@ public abstract class AppSection : ComponentBase
         catch (ContainerEngineException e)
         {
             return new WorkResult(null, T["Engine.Unreachable"], Detail: e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not a refusal the services foresaw: said plainly all the same, the cause kept for whoever helps.
+            Logger.LogError(e, "Work started from the app page failed before its operation began.");
+            return new WorkResult(null, T["Work.Unexpected"], Detail: e.Message);
         }
 
         if (id is { } started)
