@@ -39,6 +39,21 @@ public sealed class AppBackupsTests : AppPageContext
     }
 
     [Fact]
+    public async Task Checking_the_restore_of_an_app_without_backups_is_refused_in_plain_words()
+    {
+        UseCulture("fr");
+        await SignInAsync("alice@asso.example");
+        await AddAppAsync();
+        var page = RenderApp();
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#app-backup-none")));
+
+        await page.Find("#app-drill").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Contains("« notes » n'a encore aucune sauvegarde à éprouver", page.Find("#app-backups-feedback").TextContent, StringComparison.Ordinal));
+        Assert.Empty(await Get<IOperationJournal>().ListAsync("notes", null, 10, Ct));
+    }
+
+    [Fact]
     public async Task A_chosen_destination_is_not_reported_missing()
     {
         UseCulture("fr");
