@@ -32,10 +32,7 @@ public static class AppHealths
     public static AppHealth Of(AppInstance instance, IEnumerable<ContainerInfo> containers)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        ArgumentNullException.ThrowIfNull(containers);
-        var mine = containers.Where(c => c.Labels.GetValueOrDefault(HostPanelLabels.Instance) == instance.Name
-            && !c.Labels.ContainsKey("hostpanel.job")
-            && !c.Name.EndsWith("-previous", StringComparison.Ordinal)).ToList();
+        var mine = ServiceContainers(instance.Name, containers);
         if (mine.Count == 0)
         {
             return AppHealth.None;
@@ -47,6 +44,18 @@ public static class AppHealths
         }
 
         return mine.Any(c => c.State == ContainerState.Running) ? AppHealth.Degraded : AppHealth.Stopped;
+    }
+
+    /// <summary>
+    /// The containers of <paramref name="instance"/>'s services among <paramref name="containers"/>:
+    /// not its one-off jobs, nor the previous version's kept aside during an update.
+    /// </summary>
+    public static IReadOnlyList<ContainerInfo> ServiceContainers(string instance, IEnumerable<ContainerInfo> containers)
+    {
+        ArgumentNullException.ThrowIfNull(containers);
+        return [.. containers.Where(c => c.Labels.GetValueOrDefault(HostPanelLabels.Instance) == instance
+            && !c.Labels.ContainsKey("hostpanel.job")
+            && !c.Name.EndsWith("-previous", StringComparison.Ordinal))];
     }
 
     /// <summary>The word the CLI and the API print.</summary>

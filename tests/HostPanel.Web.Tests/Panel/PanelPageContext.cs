@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
@@ -8,6 +9,7 @@ using HostPanel.Infrastructure.Accounts;
 using HostPanel.Infrastructure.Apps;
 using HostPanel.Infrastructure.Data;
 using HostPanel.Infrastructure.State;
+using HostPanel.Web.Accounts;
 using HostPanel.Web.Panel;
 using HostPanel.Web.Tests.Pages;
 using Microsoft.AspNetCore.Identity;
@@ -88,6 +90,10 @@ public abstract class PanelPageContext : PanelTestContext
         _authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, user.Id), new Claim(ClaimTypes.Name, email));
         return (await Get<CallerResolver>().ForPersonAsync(user.Id, Ct))!;
     }
+
+    /// <summary>The signed-in person confirmed who they are just now, as /account/confirm records it.</summary>
+    protected void ConfirmIdentityNow() =>
+        _authorization.SetClaims([.. _authorization.Claims, new Claim(Reauthentication.ClaimType, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture))]);
 
     private sealed class TestLifetime : IHostApplicationLifetime
     {
