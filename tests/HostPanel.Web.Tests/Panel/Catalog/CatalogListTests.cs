@@ -1,6 +1,8 @@
 using Bunit;
 using HostPanel.Core.Accounts;
 using HostPanel.Web.Components.Pages.Catalog;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 
 namespace HostPanel.Web.Tests.Panel.Catalog;
 
@@ -69,7 +71,7 @@ public sealed class CatalogListTests : PanelPageContext
         await SignInAsync("alice@velo.example");
         var page = Open();
 
-        page.Find("#catalog-search").Input("DEMARRAGES");
+        await page.Find("#catalog-search").InputAsync(new ChangeEventArgs { Value = "DEMARRAGES" });
 
         Assert.Equal(["gallery", "hello"], page.AppsShown());
         Assert.Contains("Applications affichées : 2 sur 4.", page.Find("#catalog-count").TextContent);
@@ -82,10 +84,10 @@ public sealed class CatalogListTests : PanelPageContext
         await SignInAsync("alice@velo.example");
         var page = Open();
 
-        page.Find("#catalog-search").Input("sign-in");
+        await page.Find("#catalog-search").InputAsync(new ChangeEventArgs { Value = "sign-in" });
         Assert.Equal(["signin"], page.AppsShown());
 
-        page.Find("#catalog-search").Input("test postgresql");
+        await page.Find("#catalog-search").InputAsync(new ChangeEventArgs { Value = "test postgresql" });
         Assert.Equal(["notes"], page.AppsShown());
     }
 
@@ -96,7 +98,7 @@ public sealed class CatalogListTests : PanelPageContext
         await SignInAsync("alice@velo.example");
         var page = Open();
 
-        page.Find("#catalog-search").Input("autres");
+        await page.Find("#catalog-search").InputAsync(new ChangeEventArgs { Value = "autres" });
 
         Assert.Equal(TestApps, page.AppsShown());
     }
@@ -108,13 +110,13 @@ public sealed class CatalogListTests : PanelPageContext
         await SignInAsync("alice@velo.example");
         var page = Open();
 
-        page.Find("#catalog-search").Input("tableur");
+        await page.Find("#catalog-search").InputAsync(new ChangeEventArgs { Value = "tableur" });
 
         Assert.Empty(page.AppsShown());
         Assert.Contains("Aucune application ne correspond à votre recherche.", page.Find("#catalog-no-match").TextContent);
         Assert.Contains("Applications affichées : 0 sur 4.", page.Find("#catalog-count").TextContent);
 
-        page.Find("#catalog-clear-search").Click();
+        await page.Find("#catalog-clear-search").ClickAsync(new MouseEventArgs());
 
         Assert.Equal(TestApps, page.AppsShown());
     }
@@ -126,7 +128,7 @@ public sealed class CatalogListTests : PanelPageContext
         await SignInAsync("alice@velo.example");
         var page = Open();
 
-        page.Find("#catalog-search").Input("spreadsheet");
+        await page.Find("#catalog-search").InputAsync(new ChangeEventArgs { Value = "spreadsheet" });
 
         Assert.Contains("No app matches your search.", page.Find("#catalog-no-match").TextContent);
     }

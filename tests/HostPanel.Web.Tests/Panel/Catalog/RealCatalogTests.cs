@@ -1,5 +1,6 @@
 using Bunit;
 using HostPanel.Web.Components.Pages.Catalog;
+using Microsoft.AspNetCore.Components.Web;
 
 namespace HostPanel.Web.Tests.Panel.Catalog;
 
@@ -69,14 +70,14 @@ public sealed class RealCatalogTests() : PanelPageContext(RepositoryPaths.AppCat
         await SignInAsync("alice@velo.example");
         var page = Render<CatalogList>().Ready("#catalog-count");
 
-        page.Find("#catalog-category-meetings").Click();
+        await page.Find("#catalog-category-meetings").ClickAsync(new MouseEventArgs());
 
         Assert.Equal(["bigbluebutton", "bigbluebutton-server"], page.AppsShown());
         Assert.Equal("true", page.Find("#catalog-category-meetings").GetAttribute("aria-pressed"));
         Assert.Equal("false", page.Find("#catalog-category-all").GetAttribute("aria-pressed"));
         Assert.Contains("Réunions", page.Find("#catalog-category-meetings").TextContent);
 
-        page.Find("#catalog-category-all").Click();
+        await page.Find("#catalog-category-all").ClickAsync(new MouseEventArgs());
 
         Assert.Equal(6, page.FindAll("li[id^='catalog-app-']").Count);
     }

@@ -18,9 +18,9 @@ public sealed class InstallHostStackTests : PanelPageContext
     {
         await SignInAsync("alice@velo.example");
         var page = Render<InstallWizard>(p => p.Add(w => w.AppId, "bigbluebutton-server")).Ready("#install-form");
-        page.Type("install-domain", "visio.velo.example");
+        await page.TypeAsync("install-domain", "visio.velo.example");
         await page.ContinueAsync();
-        page.Type("install-q-external_ipv4", "203.0.113.10");
+        await page.TypeAsync("install-q-external_ipv4", "203.0.113.10");
         await page.ContinueAsync();
         Assert.NotNull(page.Submit());
         return page;
@@ -58,10 +58,10 @@ public sealed class InstallHostStackTests : PanelPageContext
         UseCulture("fr");
         await SignInAsync("alice@velo.example");
         var page = Render<InstallWizard>(p => p.Add(w => w.AppId, "bigbluebutton-server")).Ready("#install-form");
-        page.Type("install-domain", "visio.velo.example");
+        await page.TypeAsync("install-domain", "visio.velo.example");
         await page.ContinueAsync();
 
-        page.Type("install-q-external_ipv4", "203.0.113");
+        await page.TypeAsync("install-q-external_ipv4", "203.0.113");
         await page.ContinueAsync();
 
         Assert.Contains("Quatre nombres de 0 à 255 séparés par des points.", page.Field("q-external_ipv4"));

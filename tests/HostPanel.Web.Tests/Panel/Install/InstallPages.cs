@@ -4,14 +4,15 @@ using Bunit;
 using HostPanel.Core.Domains;
 using HostPanel.Web.Components.Pages.Install;
 using HostPanel.Web.Tests.Panel.Catalog;
+using Microsoft.AspNetCore.Components;
 
 namespace HostPanel.Web.Tests.Panel.Install;
 
 /// <summary>Steps through the install wizard as a person does: typing, then Continue.</summary>
 internal static class InstallPages
 {
-    public static void Type(this IRenderedComponent<InstallWizard> page, string id, string text) =>
-        page.Find($"#{id}").Input(text);
+    public static Task TypeAsync(this IRenderedComponent<InstallWizard> page, string id, string text) =>
+        page.Find($"#{id}").InputAsync(new ChangeEventArgs { Value = text });
 
     /// <summary>Presses the step's main button (Continue, or Install on the summary) and waits for the page to settle.</summary>
     public static async Task ContinueAsync(this IRenderedComponent<InstallWizard> page) =>

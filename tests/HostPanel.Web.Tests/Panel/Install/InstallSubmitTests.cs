@@ -8,6 +8,7 @@ using HostPanel.Web.Components.Pages.Install;
 using HostPanel.Web.Panel;
 using HostPanel.Web.Tests.Panel.Catalog;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HostPanel.Web.Tests.Panel.Install;
@@ -28,8 +29,8 @@ public sealed class InstallSubmitTests : PanelPageContext
     private async Task<IRenderedComponent<InstallWizard>> AtSummaryAsync(string name = "hello")
     {
         var page = Open();
-        page.Type("install-domain", "hello.velo.example");
-        page.Type("install-name", name);
+        await page.TypeAsync("install-domain", "hello.velo.example");
+        await page.TypeAsync("install-name", name);
         await page.ContinueAsync();
         Assert.NotNull(page.Submit());
         return page;
@@ -64,7 +65,7 @@ public sealed class InstallSubmitTests : PanelPageContext
         await SignInAsync("alice@velo.example");
         var page = await AtSummaryAsync();
 
-        await page.Submit().ClickAsync(new());
+        await page.Submit().ClickAsync(new MouseEventArgs());
 
         page.Eventually(() => Assert.Contains("/operations/", Location, StringComparison.Ordinal));
         Assert.Single(await InstallsAsync());
@@ -98,7 +99,7 @@ public sealed class InstallSubmitTests : PanelPageContext
         Assert.DoesNotContain("/operations/", Location, StringComparison.Ordinal);
 
         // Another name, and it goes through.
-        page.Type("install-name", "hello-bis");
+        await page.TypeAsync("install-name", "hello-bis");
         await page.ContinueAsync();
         await page.ContinueAsync();
         Assert.Equal("hello-bis", Assert.Single(await InstallsAsync()).Instance);

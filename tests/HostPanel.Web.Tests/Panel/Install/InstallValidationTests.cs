@@ -3,6 +3,7 @@ using HostPanel.Core.Domains;
 using HostPanel.Core.Operations;
 using HostPanel.Web.Components.Pages.Install;
 using HostPanel.Web.Tests.Panel.Catalog;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HostPanel.Web.Tests.Panel.Install;
@@ -28,7 +29,7 @@ public sealed class InstallValidationTests : PanelPageContext
     private async Task<IRenderedComponent<InstallWizard>> AtQuestionsAsync()
     {
         var page = await OpenNextcloudAsync();
-        page.Type("install-domain", "cloud.velo.example");
+        await page.TypeAsync("install-domain", "cloud.velo.example");
         await page.ContinueAsync();
         Assert.NotNull(page.Find("#install-q-admin_password"));
         return page;
@@ -61,7 +62,7 @@ public sealed class InstallValidationTests : PanelPageContext
         UseCulture(culture);
         var page = await AtQuestionsAsync();
 
-        page.Type("install-q-admin_password", "court");
+        await page.TypeAsync("install-q-admin_password", "court");
         await page.ContinueAsync();
 
         Assert.Contains(message, page.Field("q-admin_password"));
@@ -76,8 +77,8 @@ public sealed class InstallValidationTests : PanelPageContext
         UseCulture(culture);
         var page = await AtQuestionsAsync();
 
-        page.Type("install-q-admin_password", "un mot de passe solide");
-        page.Type("install-q-phone_region", "fr");
+        await page.TypeAsync("install-q-admin_password", "un mot de passe solide");
+        await page.TypeAsync("install-q-phone_region", "fr");
         await page.ContinueAsync();
 
         Assert.Contains(message, page.Field("q-phone_region"));
@@ -93,7 +94,7 @@ public sealed class InstallValidationTests : PanelPageContext
         UseCulture(culture);
         var page = await OpenNextcloudAsync();
 
-        page.Type("install-domain", "nextcloud");
+        await page.TypeAsync("install-domain", "nextcloud");
         await page.ContinueAsync();
 
         Assert.Contains(message, page.Field("domain"));
@@ -122,8 +123,8 @@ public sealed class InstallValidationTests : PanelPageContext
         UseCulture(culture);
         var page = await OpenNextcloudAsync();
 
-        page.Type("install-domain", "cloud.velo.example");
-        page.Type("install-name", "Nextcloud de l'asso");
+        await page.TypeAsync("install-domain", "cloud.velo.example");
+        await page.TypeAsync("install-name", "Nextcloud de l'asso");
         await page.ContinueAsync();
 
         Assert.Contains(message, page.Field("name"));
@@ -147,10 +148,10 @@ public sealed class InstallValidationTests : PanelPageContext
     {
         UseCulture("fr");
         var page = await AtQuestionsAsync();
-        page.Type("install-q-admin_password", "court");
+        await page.TypeAsync("install-q-admin_password", "court");
         await page.ContinueAsync();
 
-        page.Type("install-q-admin_password", "un mot de passe solide");
+        await page.TypeAsync("install-q-admin_password", "un mot de passe solide");
         await page.ContinueAsync();
 
         Assert.Contains("Récapitulatif", page.Step());
@@ -167,7 +168,7 @@ public sealed class InstallValidationTests : PanelPageContext
     {
         UseCulture("fr");
         var page = await AtQuestionsAsync();
-        page.Type("install-q-admin_password", "un mot de passe solide");
+        await page.TypeAsync("install-q-admin_password", "un mot de passe solide");
 
         await page.ContinueAsync();
 
@@ -183,9 +184,9 @@ public sealed class InstallValidationTests : PanelPageContext
         ((TestResolver)Get<IDomainResolver>()).Names["cloud.velo.example"] = [System.Net.IPAddress.Loopback];
         UseCulture("en");
         var page = await OpenNextcloudAsync();
-        page.Type("install-domain", "cloud.velo.example");
+        await page.TypeAsync("install-domain", "cloud.velo.example");
 
-        await page.Find("#install-domain-check").ClickAsync(new());
+        await page.Find("#install-domain-check").ClickAsync(new MouseEventArgs());
 
         page.Eventually(() => Assert.Contains("The address points to this server.", page.Find("#install-dns-ready").TextContent));
         Assert.Empty(page.FindAll("#install-dns-records"));
@@ -197,7 +198,7 @@ public sealed class InstallValidationTests : PanelPageContext
         UseCulture("fr");
         var page = await AtQuestionsAsync();
 
-        await page.Find("#install-back").ClickAsync(new());
+        await page.Find("#install-back").ClickAsync(new MouseEventArgs());
 
         Assert.Contains("Adresse et nom", page.Step());
         Assert.Equal("cloud.velo.example", page.Find("#install-domain").GetAttribute("value"));

@@ -290,8 +290,11 @@ public sealed partial class InstallWizard
         };
     }
 
+    /// <summary>The check asked with the button: always asked again (the records may have just been created).</summary>
+    private Task CheckDomainAgainAsync() => CheckDomainAsync(again: true);
+
     /// <summary>Where the address points now, and the records to create when it is not here yet.</summary>
-    private async Task CheckDomainAsync()
+    private async Task CheckDomainAsync(bool again = false)
     {
         _dnsProblem = null;
         if (!ShowDomain || _domain.Trim().Length == 0)
@@ -307,7 +310,7 @@ public sealed partial class InstallWizard
             return;
         }
 
-        if (_dns is not null && _dns.Name.Ascii == NormalizedDomain)
+        if (!again && _dns is not null && _dns.Name.Ascii == NormalizedDomain)
         {
             return;
         }
