@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HostPanel.Core.Apps.Planning;
 using HostPanel.Core.Catalog.Loading;
 using HostPanel.Core.Catalog.Model;
 using HostPanel.Core.Catalog.Schema;
@@ -134,10 +135,10 @@ internal static class CatalogCommands
             CliText.Format("CatalogShowResources", m.Resources.RamMin, m.Resources.CpuMin, m.Resources.DiskMin),
             m.Domain.Changeable ? CliText.Get("CatalogShowDomainChangeable") : CliText.Get("CatalogShowDomainPermanent"),
             CliText.Format("CatalogShowServices", string.Join(", ", m.Services.Select(s => $"{s.Key} ({s.Value.Image})"))),
-            m.Sso.Mode switch
+            SsoPlanning.SignInOf(m) switch
             {
-                SsoMode.OidcEnv or SsoMode.OidcCommand => CliText.Get("CatalogShowSsoPanel"),
-                SsoMode.Manual => CliText.Get("CatalogShowSsoManual"),
+                MemberSignIn.PanelAccount => CliText.Get("CatalogShowSsoPanel"),
+                MemberSignIn.SetUpByHand => CliText.Get("CatalogShowSsoManual"),
                 _ => CliText.Get("CatalogShowSsoNone"),
             },
         };

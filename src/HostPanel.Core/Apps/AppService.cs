@@ -71,7 +71,7 @@ public sealed partial class AppService(
         var app = loaded.Apps.FirstOrDefault(a => a.Manifest.Id == request.AppId);
         if (app is null)
         {
-            var broken = loaded.Errors.Where(e => e.File.Contains($"/{request.AppId}/", StringComparison.Ordinal)).ToList();
+            var broken = loaded.ErrorsOf(request.AppId);
             throw broken.Count > 0
                 ? new AppRequestException("app", CoreText.Format("CatalogHasErrors", request.AppId, broken[0]))
                 : new AppRequestException("app", CoreText.Format("UnknownApp", request.AppId, string.Join(", ", loaded.Apps.Select(a => a.Manifest.Id))));
@@ -420,8 +420,7 @@ public sealed partial class AppService(
                 continue;
             }
 
-            var pattern = question.Pattern is null ? null : new Regex(question.Pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            if (QuestionRules.Check(question, answer, pattern) is { } problem)
+            if (QuestionRules.Check(question, answer, QuestionRules.Pattern(question)) is { } problem)
             {
                 throw new AppRequestException($"q.{question.Id}", CoreText.Format("AnswerInvalid", question.Label.In(language), question.Id, problem));
             }

@@ -30,9 +30,15 @@ public abstract class PanelPageContext : PanelTestContext
     private readonly BunitAuthorizationContext _authorization;
 
     protected PanelPageContext(int catalogVersion = 1)
+        : this(RepositoryPaths.TestCatalog(catalogVersion))
     {
         CatalogVersion = catalogVersion;
-        Options.CatalogDirectory = RepositoryPaths.TestCatalog(catalogVersion);
+    }
+
+    /// <summary>A context whose catalog is the folder <paramref name="catalogDirectory"/> (the real app-catalog, a broken copy…).</summary>
+    protected PanelPageContext(string catalogDirectory)
+    {
+        Options.CatalogDirectory = catalogDirectory;
         Options.PublicAddresses = "127.0.0.1";
         Services.AddOptions<HostPanel.Core.Configuration.HostPanelOptions>().Configure(o =>
         {
@@ -48,6 +54,7 @@ public abstract class PanelPageContext : PanelTestContext
         _authorization = AddAuthorization();
     }
 
+    /// <summary>The version of the test catalog used; 0 when the context was given a folder.</summary>
     public int CatalogVersion { get; }
 
     protected PageEngine Engine { get; } = new();

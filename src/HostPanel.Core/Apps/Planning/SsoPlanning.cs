@@ -20,6 +20,19 @@ public enum SsoAvailability
     Registered,
 }
 
+/// <summary>How members sign in to an app, as its manifest decides; said before install.</summary>
+public enum MemberSignIn
+{
+    /// <summary>With their panel account: the app is wired to the panel's provider at install (when the panel has a public address).</summary>
+    PanelAccount,
+
+    /// <summary>With their panel account once an administrator follows the manifest's steps; until then with the app's own accounts.</summary>
+    SetUpByHand,
+
+    /// <summary>With accounts of the app's own, separate from the panel's.</summary>
+    SeparateAccounts,
+}
+
 /// <summary>How an app is wired to the panel's single sign-on: who plans it and what its client is made of.</summary>
 public static class SsoPlanning
 {
@@ -40,6 +53,15 @@ public static class SsoPlanning
     /// <summary>The manifest wires the app to the panel's provider by itself (oidc-env or oidc-command).</summary>
     public static bool UsesPanelProvider(AppManifest manifest) =>
         manifest?.Sso.Mode is SsoMode.OidcEnv or SsoMode.OidcCommand;
+
+    /// <summary>How members will sign in to the app, for the catalog to say before install.</summary>
+    public static MemberSignIn SignInOf(AppManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return UsesPanelProvider(manifest) ? MemberSignIn.PanelAccount
+            : manifest.Sso.Mode == SsoMode.Manual ? MemberSignIn.SetUpByHand
+            : MemberSignIn.SeparateAccounts;
+    }
 
     /// <summary>
     /// The client the app needs at the provider: its redirect addresses rendered from the

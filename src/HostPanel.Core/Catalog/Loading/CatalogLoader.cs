@@ -12,6 +12,18 @@ public sealed record CatalogApp(AppManifest Manifest, string Directory, string M
 public sealed record CatalogLoadResult(IReadOnlyList<CatalogApp> Apps, IReadOnlyList<CatalogError> Errors)
 {
     public bool IsValid => Errors.Count == 0;
+
+    /// <summary>The folders (app ids) whose manifest could not be read: these apps are not offered.</summary>
+    public IReadOnlyList<string> UnreadableApps => [.. Errors.Select(FolderOf).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The errors of the app in folder <paramref name="appId"/> (why it is not offered).</summary>
+    public IReadOnlyList<CatalogError> ErrorsOf(string appId) => [.. Errors.Where(e => FolderOf(e) == appId)];
+
+    // An error names the app's manifest, or the app's folder when the manifest is missing.
+    private static string FolderOf(CatalogError error) =>
+        Path.GetFileName(error.File) == CatalogLoader.ManifestFileName
+            ? Path.GetFileName(Path.GetDirectoryName(error.File)) ?? error.File
+            : Path.GetFileName(error.File);
 }
 
 /// <summary>
