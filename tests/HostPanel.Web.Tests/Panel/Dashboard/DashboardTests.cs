@@ -145,7 +145,7 @@ public sealed class DashboardTests : AppsPageContext
         await SignInAsync("alice@velo.example", OrganizationRole.Administrator, "velo");
         var notes = await InstallAsync("notes", "velo", version: "1");
         var files = await InstallAsync("files", "velo", version: "2");
-        var update = await RecordAsync(notes, OperationKind.Update, OperationState.RolledBack, TimeSpan.FromHours(1), outcome: "La mise à jour de notes a échoué : l'application est revenue à la version 1.", from: "1", to: "2");
+        var update = await RecordAsync(notes, OperationKind.Update, OperationState.RolledBack, TimeSpan.FromHours(1), outcome: "La mise à jour de notes a échoué : l'application est revenue à la version 1.", versions: ("1", "2"));
         var backup = await RecordAsync(files, OperationKind.Backup, OperationState.Running, TimeSpan.FromMinutes(1));
 
         var page = RenderWithTile("notes");

@@ -54,7 +54,7 @@ public abstract class AppsPageContext : PanelPageContext
         return instance;
     }
 
-    /// <summary>An operation in the journal, as the runner leaves it.</summary>
+    /// <summary>An operation in the journal, as the runner leaves it; its versions are the app's unless given.</summary>
     protected async Task<Operation> RecordAsync(
         AppInstance instance,
         OperationKind kind,
@@ -64,8 +64,7 @@ public abstract class AppsPageContext : PanelPageContext
         string? detail = null,
         IReadOnlyList<PlanStep>? steps = null,
         string actor = "alice@velo.example",
-        string? from = null,
-        string? to = null)
+        (string? From, string? To)? versions = null)
     {
         var finished = state is OperationState.Succeeded or OperationState.Failed or OperationState.RolledBack;
         var operation = new Operation
@@ -76,8 +75,8 @@ public abstract class AppsPageContext : PanelPageContext
             Kind = kind,
             State = state,
             Actor = actor,
-            FromVersion = from ?? instance.Version,
-            ToVersion = to ?? instance.Version,
+            FromVersion = versions is { } given ? given.From : instance.Version,
+            ToVersion = versions is { } told ? told.To : instance.Version,
             CreatedAt = Now - ago,
             FinishedAt = finished ? Now - ago + TimeSpan.FromMinutes(2) : null,
             Outcome = outcome,
