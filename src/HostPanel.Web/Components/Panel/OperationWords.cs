@@ -71,8 +71,14 @@ public static class OperationWords
     /// <summary>A step in plain words; a step this panel does not know yet keeps its technical description.</summary>
     public static string Step(IStringLocalizer<OperationsText> text, PlanStep step)
     {
-        ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(step);
+        return PlainStep(text, step) ?? step.Describe();
+    }
+
+    /// <summary>The plain words of a step, or null for a kind of step without any yet.</summary>
+    internal static string? PlainStep(IStringLocalizer<OperationsText> text, PlanStep step)
+    {
+        ArgumentNullException.ThrowIfNull(text);
         return step switch
         {
             EnsureNetworkStep => text["Step.EnsureNetwork"],
@@ -104,7 +110,10 @@ public static class OperationWords
             PutVolumeDataBackStep => text["Step.PutVolumeDataBack"],
             DropSetAsideDataStep => text["Step.DropSetAsideData"],
             DrillStep => text["Step.Drill"],
-            _ => step.Describe(),
+
+            // Its description is already in plain words, in the person's language.
+            SsoNotConfiguredStep => step.Describe(),
+            _ => null,
         };
     }
 }

@@ -186,6 +186,26 @@ public sealed class DashboardTests : AppsPageContext
     }
 
     [Fact]
+    public async Task The_apps_read_for_the_prerendered_page_can_be_handed_to_the_live_page()
+    {
+        // The page keeps what its first (prerendered) read found ([PersistentState]), in JSON
+        // with the web defaults, so that the live page does not read it all again.
+        var caller = await SignInAsync("alice@velo.example", OrganizationRole.Administrator, "velo");
+        var notes = await InstallAsync("notes", "velo", version: "1", domain: "notes.velo.example");
+        await RecordAsync(notes, OperationKind.Update, OperationState.RolledBack, TimeSpan.FromHours(1), outcome: "La mise à jour de notes a échoué.", versions: ("1", "2"));
+        await RecordAsync(notes, OperationKind.Backup, OperationState.Running, TimeSpan.FromMinutes(1));
+        List<AppTile> tiles = [.. await Get<AppOverview>().ListAsync(caller, "velo", Ct)];
+
+        var json = System.Text.Json.JsonSerializer.Serialize(tiles, System.Text.Json.JsonSerializerOptions.Web);
+        var handed = System.Text.Json.JsonSerializer.Deserialize<List<AppTile>>(json, System.Text.Json.JsonSerializerOptions.Web);
+
+        var tile = Assert.Single(handed!);
+        Assert.Equal(tiles[0] with { LastFailure = null }, tile with { LastFailure = null });
+        Assert.Equal(tiles[0].LastFailure, tile.LastFailure);
+        Assert.NotNull(tile.RunningOperation);
+    }
+
+    [Fact]
     public async Task While_the_apps_are_read_the_page_says_so()
     {
         await SignInAsync("alice@velo.example", OrganizationRole.Administrator, "velo");
