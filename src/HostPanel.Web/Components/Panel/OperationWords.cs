@@ -1,7 +1,6 @@
 using HostPanel.Core.Backups;
 using HostPanel.Core.Operations;
 using Microsoft.Extensions.Localization;
-using MudBlazor;
 
 namespace HostPanel.Web.Components.Panel;
 
@@ -36,12 +35,12 @@ public static class OperationWords
         return text["State." + state];
     }
 
-    public static Color Colour(OperationState state) => state switch
+    public static StatusTone Tone(OperationState state) => state switch
     {
-        OperationState.Succeeded => Color.Success,
-        OperationState.Failed => Color.Error,
-        OperationState.RolledBack or OperationState.Interrupted => Color.Warning,
-        _ => Color.Info,
+        OperationState.Succeeded => StatusTone.Success,
+        OperationState.Failed => StatusTone.Error,
+        OperationState.RolledBack or OperationState.Interrupted => StatusTone.Warning,
+        _ => StatusTone.Info,
     };
 
     /// <summary>Who asked: the person's address, "Planification automatique", "root (ligne de commande)".</summary>

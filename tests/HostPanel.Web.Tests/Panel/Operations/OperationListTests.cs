@@ -1,5 +1,6 @@
 using Bunit;
 using HostPanel.Core.Accounts;
+using HostPanel.Core.Apps;
 using HostPanel.Core.Operations;
 using HostPanel.Web.Components.Pages.Operations;
 using HostPanel.Web.Panel;
@@ -67,6 +68,36 @@ public sealed class OperationListTests : AppsPageContext
         page.WaitForElement("#operations-table");
         Assert.Equal([$"operation-row-{mine.Id}"], RowIds(page));
         Assert.DoesNotContain("secret-notes", page.Markup);
+    }
+
+    [Fact]
+    public async Task A_hoster_sees_the_operations_of_the_organization_the_pages_show()
+    {
+        await SignInAsync("root@hoster.example", role: null, hoster: true);
+        var velo = await RecordAsync(await InstallAsync("notes", "velo"), OperationKind.Backup, OperationState.Succeeded, TimeSpan.FromDays(2));
+        var edition = await RecordAsync(await InstallAsync("files", "edition"), OperationKind.Backup, OperationState.Succeeded, TimeSpan.FromHours(1));
+        Get<PanelSession>().PreferredOrganizationId = "velo";
+
+        var page = RenderList();
+
+        page.WaitForElement("#operations-table");
+        Assert.Equal([$"operation-row-{velo.Id}"], RowIds(page));
+        Assert.DoesNotContain(edition.Id.ToString(), page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_operations_of_an_app_removed_since_can_still_be_picked()
+    {
+        await SignInAsync("alice@velo.example", OrganizationRole.Administrator, "velo");
+        var gone = await InstallAsync("old-wiki", "velo");
+        var purge = await RecordAsync(gone, OperationKind.Purge, OperationState.Succeeded, TimeSpan.FromHours(1));
+        await Get<IInstanceStore>().DeleteAsync("old-wiki", Ct);
+        await RecordAsync(await InstallAsync("notes", "velo"), OperationKind.Backup, OperationState.Succeeded, TimeSpan.FromMinutes(5));
+
+        var page = RenderList("?app=old-wiki");
+
+        page.WaitForAssertion(() => Assert.Equal([$"operation-row-{purge.Id}"], RowIds(page)));
+        Assert.Contains("Suppression définitive", page.Find($"#operation-row-{purge.Id}").TextContent);
     }
 
     [Fact]
