@@ -1,3 +1,5 @@
+using HostPanel.Core.Engine;
+
 namespace HostPanel.Core.Operations;
 
 /// <summary>Something that happened in an operation, for whoever watches (panel, CLI).</summary>
@@ -13,8 +15,11 @@ public sealed record StepStarted(Guid OperationId, DateTimeOffset At, int Index,
 
 public sealed record StepFinished(Guid OperationId, DateTimeOffset At, int Index, bool Undo, StepState State, string? Error) : OperationEvent(OperationId, At);
 
-/// <summary>Image pull progress of one layer.</summary>
-public sealed record PullProgressed(Guid OperationId, DateTimeOffset At, string Image, string? Layer, string Status, long? Current, long? Total) : OperationEvent(OperationId, At);
+/// <summary>
+/// Image pull progress of one layer, with its <see cref="PullPhase"/> so that a watcher can fold
+/// the layers of each image into one picture (<see cref="PullProgressTracker"/>).
+/// </summary>
+public sealed record PullProgressed(Guid OperationId, DateTimeOffset At, string Image, string? Layer, string Status, long? Current, long? Total, PullPhase Phase = PullPhase.Other) : OperationEvent(OperationId, At);
 
 /// <summary>Bytes and files moved so far by a backup or a restore.</summary>
 public sealed record TransferProgressed(Guid OperationId, DateTimeOffset At, string What, long BytesDone, long BytesTotal, long FilesDone, long FilesTotal) : OperationEvent(OperationId, At);

@@ -33,4 +33,17 @@ public sealed class OperationHistory(IOperationJournal journal, AccessControl ac
 
         return [.. result.OrderByDescending(o => o.CreatedAt).Take(take)];
     }
+
+    /// <summary>
+    /// The latest operations of one organization the caller administers, of one of its apps when
+    /// <paramref name="instance"/> is given (also an app removed since), newest first: what the
+    /// panel shows for the organization it is looking at. Another organization is refused like an
+    /// unknown one.
+    /// </summary>
+    public async Task<IReadOnlyList<Operation>> ListForOrganizationAsync(Caller caller, string organizationId, string? instance, int take, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        await access.OrganizationAsync(caller, organizationId, OrganizationRole.Administrator, ct).ConfigureAwait(false);
+        return await journal.ListAsync(instance, organizationId, take, ct).ConfigureAwait(false);
+    }
 }

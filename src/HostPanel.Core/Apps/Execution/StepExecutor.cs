@@ -189,7 +189,7 @@ public sealed class StepExecutor(
             return;
         }
 
-        var progress = new SynchronousProgress<PullProgress>(p => events.Publish(new PullProgressed(operation.Id, time.GetUtcNow(), image, p.LayerId, p.Status, p.Current, p.Total)));
+        var progress = new SynchronousProgress<PullProgress>(p => events.Publish(new PullProgressed(operation.Id, time.GetUtcNow(), image, p.LayerId, p.Status, p.Current, p.Total, p.Phase)));
         try
         {
             await engine.Images.PullAsync(ImageReference.Parse(image), progress, ct).ConfigureAwait(false);
