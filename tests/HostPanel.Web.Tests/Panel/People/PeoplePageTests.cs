@@ -252,15 +252,4 @@ public sealed class PeoplePageTests : PanelPageContext
             CreatedAt = DateTimeOffset.UtcNow,
             UpdatedAt = DateTimeOffset.UtcNow,
         }, Ct);
-
-    /// <summary>As if the person had just typed their password again on the confirmation page.</summary>
-    private void ConfirmIdentityNow()
-    {
-        var provider = Assert.IsType<BunitAuthenticationStateProvider>(Get<AuthenticationStateProvider>());
-        var user = provider.GetAuthenticationStateAsync().GetAwaiter().GetResult().User;
-        provider.TriggerAuthenticationStateChanged(
-            user.Identity!.Name!,
-            [],
-            [.. user.Claims.Where(c => c.Type != ClaimTypes.Name), new Claim(Reauthentication.ClaimType, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture))]);
-    }
 }
