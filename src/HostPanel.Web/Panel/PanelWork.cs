@@ -32,7 +32,7 @@ public sealed class PanelWork : IDisposable
         _stopping = lifetime.ApplicationStopping;
         _subscription = events.Subscribe(e =>
         {
-            if (e is OperationStarted started && Current.Value is { } ticket)
+            if (e is OperationStarted started && Current.Value is { } ticket && (ticket.Expected is null || ticket.Expected == started.Kind))
             {
                 ticket.Started.TrySetResult(started.OperationId);
             }
@@ -47,10 +47,18 @@ public sealed class PanelWork : IDisposable
     /// operation (its id) or has ended without one (null). A failure before any operation is
     /// rethrown here; after, the operation's journal holds what happened.
     /// </summary>
-    public async Task<Guid?> StartAsync(Func<IServiceProvider, CancellationToken, Task> work, CancellationToken ct = default)
+    public Task<Guid?> StartAsync(Func<IServiceProvider, CancellationToken, Task> work, CancellationToken ct = default) =>
+        StartAsync(null, work, ct);
+
+    /// <summary>
+    /// As <see cref="StartAsync(Func{IServiceProvider, CancellationToken, Task}, CancellationToken)"/>,
+    /// waiting for the first operation of kind <paramref name="expected"/>: an update first runs
+    /// its own backup, and the person wants to follow the update.
+    /// </summary>
+    public async Task<Guid?> StartAsync(OperationKind? expected, Func<IServiceProvider, CancellationToken, Task> work, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var ticket = new Ticket();
+        var ticket = new Ticket(expected);
         var task = Task.Run(async () =>
         {
             Current.Value = ticket;
@@ -82,8 +90,10 @@ public sealed class PanelWork : IDisposable
 
     public void Dispose() => _subscription.Dispose();
 
-    private sealed class Ticket
+    private sealed class Ticket(OperationKind? expected)
     {
+        public OperationKind? Expected { get; } = expected;
+
         public TaskCompletionSource<Guid?> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -64,6 +64,25 @@ public sealed class PanelWorkTests : IDisposable
     }
 
     [Fact]
+    public async Task Waiting_for_a_kind_skips_the_operations_that_come_before_it()
+    {
+        var backup = Guid.NewGuid();
+        var update = Guid.NewGuid();
+        var release = new TaskCompletionSource();
+
+        var started = await _work.StartAsync(OperationKind.Update, async (_, ct) =>
+        {
+            Started(backup);
+            _events.Publish(new OperationStarted(update, DateTimeOffset.UtcNow, "notes", "default", OperationKind.Update));
+            await release.Task.WaitAsync(ct);
+        }, Ct);
+
+        Assert.Equal(update, started);
+        release.SetResult();
+        await _work.DrainAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task A_refusal_before_any_operation_reaches_the_page()
     {
         var refusal = await Assert.ThrowsAsync<AppRequestException>(() => _work.StartAsync((_, _) => throw new AppRequestException("domain", "bad domain"), Ct));

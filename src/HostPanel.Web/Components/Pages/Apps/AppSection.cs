@@ -52,7 +52,10 @@ public abstract class AppSection : ComponentBase
     protected string KindWord(OperationKind kind) => T[$"Kind.{kind}"];
 
     /// <summary>Starts <paramref name="work"/> for the person acting; a refusal before any operation comes back in words.</summary>
-    protected async Task<WorkResult> StartAsync(Func<Caller, IServiceProvider, CancellationToken, Task> work)
+    protected Task<WorkResult> StartAsync(Func<Caller, IServiceProvider, CancellationToken, Task> work) => StartAsync(null, work);
+
+    /// <summary>As <see cref="StartAsync(Func{Caller, IServiceProvider, CancellationToken, Task})"/>, following the first operation of kind <paramref name="expected"/>.</summary>
+    protected async Task<WorkResult> StartAsync(OperationKind? expected, Func<Caller, IServiceProvider, CancellationToken, Task> work)
     {
         ArgumentNullException.ThrowIfNull(work);
         Session.Refresh();
@@ -60,7 +63,7 @@ public abstract class AppSection : ComponentBase
         try
         {
             var caller = await Session.CallerAsync();
-            id = await Work.StartAsync((services, ct) => work(caller, services, ct));
+            id = await Work.StartAsync(expected, (services, ct) => work(caller, services, ct));
         }
         catch (AppRequestException e)
         {
