@@ -42,7 +42,13 @@ public sealed class Chromium : IAsyncDisposable
 
     public static string ScreenshotDirectory => Path.Combine(RepositoryPaths.Root, "docs", "screenshots");
 
-    public static async Task<Chromium> StartAsync(Uri panel)
+    public static Task<Chromium> StartAsync(Uri panel) => StartAsync(panel, []);
+
+    /// <summary>
+    /// Starts the browser trusting, beyond its own store, certificates whose chain holds one of
+    /// <paramref name="trustedKeys"/> (base64 SHA-256 of a SubjectPublicKeyInfo).
+    /// </summary>
+    public static async Task<Chromium> StartAsync(Uri panel, IReadOnlyList<string> trustedKeys)
     {
         Assert.True(File.Exists(Executable), $"{Executable} is missing: scripts/test.sh installs Debian's chromium package.");
         var playwright = await Playwright.CreateAsync();
@@ -60,7 +66,7 @@ public sealed class Chromium : IAsyncDisposable
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 // The world's DNS answers 127.0.0.1 for every name; the browser is told the same.
                 "--host-resolver-rules=MAP *.example.org 127.0.0.1",
-                "--ignore-certificate-errors-spki-list=" + PebbleRootKeyHash(),
+                .. trustedKeys.Count > 0 ? new[] { "--ignore-certificate-errors-spki-list=" + string.Join(',', trustedKeys) } : [],
             ],
         });
         context.SetDefaultTimeout(30_000);
@@ -72,12 +78,67 @@ public sealed class Chromium : IAsyncDisposable
         return browser;
     }
 
-    /// <summary>The base64 SHA-256 of the world's issuing root public key, as Chromium's SPKI list wants it.</summary>
-    private static string PebbleRootKeyHash()
+    /// <summary>
+    /// Connects to the world's proxy for <paramref name="domain"/>, checks the certificate chain
+    /// against the world's CA root only (as a visitor's browser checks against its store), and
+    /// returns the keys of the certificates the server sent, for <see cref="StartAsync(Uri, IReadOnlyList{string})"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> VerifiedServerKeysAsync(string domain, CancellationToken ct)
     {
         using var root = X509Certificate2.CreateFromPem(File.ReadAllText(WorldSettings.IssuerRoot));
-        return Convert.ToBase64String(SHA256.HashData(root.PublicKey.ExportSubjectPublicKeyInfo()));
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", 443, ct);
+        var keys = new List<string>();
+        string? problem = null;
+        await using var tls = new System.Net.Security.SslStream(tcp.GetStream());
+        await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+        {
+            TargetHost = domain,
+            RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+            {
+                if (certificate is null || (errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+                {
+                    problem = $"the certificate does not name {domain} ({errors})";
+                    return false;
+                }
+
+                using var build = new X509Chain();
+                build.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                build.ChainPolicy.CustomTrustStore.Add(root);
+                build.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                if (chain is not null)
+                {
+                    foreach (var element in chain.ChainElements)
+                    {
+                        build.ChainPolicy.ExtraStore.Add(element.Certificate);
+                    }
+                }
+
+                using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                if (!build.Build(leaf))
+                {
+                    problem = "the chain does not lead to the world's CA: " + string.Join("; ", build.ChainStatus.Select(s => s.StatusInformation));
+                    return false;
+                }
+
+                keys.AddRange(build.ChainElements.Select(e => Convert.ToBase64String(SHA256.HashData(e.Certificate.PublicKey.ExportSubjectPublicKeyInfo()))));
+                return true;
+            },
+        }, ct).ConfigureAwait(false);
+        Assert.True(problem is null, problem);
+        return keys;
     }
+
+    /// <summary>Opens a page of the panel and waits until it answers clicks (its live connection is up).</summary>
+    public async Task GoAsync(string path)
+    {
+        await Page.GotoAsync(path);
+        await WaitForLiveAsync();
+    }
+
+    /// <summary>Waits until the page shown answers clicks: before that, what is typed may be lost.</summary>
+    public Task WaitForLiveAsync() =>
+        Assertions.Expect(Page.Locator("main[data-live=true]")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
 
     /// <summary>Saves a screenshot of the whole page as docs/screenshots/NAME.png.</summary>
     public async Task ScreenshotAsync(string name)
@@ -89,6 +150,8 @@ public sealed class Chromium : IAsyncDisposable
     /// <summary>Runs axe on the page and fails on any serious or critical violation, naming each.</summary>
     public async Task AssertAccessibleAsync(string pageName)
     {
+        // While a live page starts, Blazor renders the head again: the scan waits for the title.
+        await Page.WaitForFunctionAsync("() => document.title.length > 0", null, new() { Timeout = 10_000 });
         var result = await Page.RunAxe();
         var grave = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         Assert.True(grave.Count == 0, $"{pageName}: " + string.Join("; ", grave.Select(Describe)));
@@ -99,6 +162,20 @@ public sealed class Chromium : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        {
+            // What the page showed last, for whoever reads a failure.
+            var picture = Path.Combine(Path.GetTempPath(), $"hostpanel-e2e-{DateTime.UtcNow:HHmmss}.png");
+            try
+            {
+                await Page.ScreenshotAsync(new PageScreenshotOptions { Path = picture, FullPage = true });
+                TestContext.Current.TestOutputHelper?.WriteLine($"The page when the test ended: {picture} ({Page.Url})");
+            }
+            catch (PlaywrightException)
+            {
+                // The browser may be gone already.
+            }
+        }
+
         // The test's output keeps the last requests, for whoever reads a failure.
         TestContext.Current.TestOutputHelper?.WriteLine(string.Join(Environment.NewLine, _traffic));
         await _context.DisposeAsync();

@@ -17,24 +17,277 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
 
     public VolunteerJourneyTests(PanelOnWorld panel) => _panel = panel;
 
+    /// <summary>How long the world may take for one operation (image pulls on a cold cache included).</summary>
+    private static readonly TimeSpan OperationTime = TimeSpan.FromMinutes(5);
+
+    private const string Domain = "notes-e2e.example.org";
+
     [Fact]
-    public async Task A_volunteer_sets_up_the_panel_and_signs_in_with_two_step_sign_in()
+    public async Task A_volunteer_runs_an_app_from_install_to_removal_without_a_terminal()
     {
         await using var browser = await Chromium.StartAsync(_panel.Address);
         var page = browser.Page;
 
+        // 1. The first administrator, two-step sign-in, then signing in again with a code.
         var key = await FirstRunAsync(browser);
         await page.Locator("form.hp-signout button[type=submit]").ClickAsync();
         await page.WaitForURLAsync("**/signin**");
         await Assertions.Expect(page.Locator("#signin-email")).ToBeVisibleAsync();
-
         await SignInAsync(browser, key);
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Tableau de bord");
+        await browser.WaitForLiveAsync();
         // The page is live: Blazor's script runs and its styles are served.
         await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
         Assert.Equal("rgb(255, 255, 255)", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.mud-appbar')).color"));
-        await browser.ScreenshotAsync("dashboard");
+        await Assertions.Expect(page.Locator("#apps-empty")).ToBeVisibleAsync();
+        await browser.AssertAccessibleAsync("empty dashboard");
+
+        // 2. From the catalog, install notes at an address, following the progress (and reloading on the way).
+        var operation = await InstallFromCatalogAsync(browser);
+        await FollowToTheEndAsync(browser, operation, "succeeded", reloadWhileRunning: true);
+
+        // 3. Healthy on the dashboard, its certificate issued, its address served over HTTPS.
+        await SeeHealthyOnTheDashboardAsync(browser);
+        await OpenTheAppAsync();
+
+        // 4. A member invited, a group, and the app kept to that group.
+        await InviteAndRestrictAsync(browser);
+
+        // 5. A backup, then version 2, then the broken version 3 rolled back with its reason.
+        await browser.GoAsync("/apps/notes");
+        await Assertions.Expect(page.Locator("#app-status")).ToBeVisibleAsync();
+        await browser.AssertAccessibleAsync("app page");
+        await browser.ScreenshotAsync("app");
+        await page.ClickAsync("#app-backup-now");
+        await FollowFeedbackAsync(browser, "#app-backups-feedback", "succeeded");
+        await Assertions.Expect(page.Locator("#app-backup-list tr[data-backup]")).ToHaveCountAsync(1);
+
+        await UpdateAsync(browser, catalog: 2, expected: "succeeded");
+        await Assertions.Expect(page.Locator("#app-version")).ToContainTextAsync("2");
+        await UpdateAsync(browser, catalog: 3, expected: "rolledback");
+        await Assertions.Expect(page.Locator("#app-last-update")).ToContainTextAsync("3");
+        await Assertions.Expect(page.Locator("#app-last-update-reason")).Not.ToBeEmptyAsync();
+        await Assertions.Expect(page.Locator("#app-version")).ToContainTextAsync("2");
+        await browser.ScreenshotAsync("app-rolled-back");
+
+        // 6. A backup restored, behind a typed confirmation and a fresh proof of identity. In
+        //    place, only a backup of the version that runs can be restored (older data would
+        //    not match it): the one made before trying version 3. Every backup was kept.
+        await Assertions.Expect(page.Locator("#app-backup-list tr[data-backup]")).ToHaveCountAsync(3);
+        var backup = await page.Locator("#app-backup-list tr[data-backup]:has(td:nth-child(2):text-is('2'))").First.GetAttributeAsync("data-backup");
+        Assert.False(string.IsNullOrEmpty(backup));
+        await RestoreAsync(browser, backup, key);
+
+        // 7. Removed with its data, after typing its name.
+        await RemoveAsync(browser, key);
+
+        // 8. The operations page tells the whole story.
+        await browser.GoAsync("/operations");
+        await Assertions.Expect(page.Locator("#operations-table")).ToBeVisibleAsync();
+        foreach (var state in new[] { "succeeded", "rolledback" })
+        {
+            Assert.True(await page.Locator($"#operations-table [data-state={state}]").CountAsync() > 0, $"no {state} operation listed");
+        }
+
+        await browser.AssertAccessibleAsync("operations");
+        await browser.ScreenshotAsync("operations");
+        await browser.GoAsync("/settings");
+        await Assertions.Expect(page.Locator("#settings-page")).ToBeVisibleAsync();
+        await browser.AssertAccessibleAsync("settings");
+        await browser.ScreenshotAsync("settings");
+    }
+
+    private async Task<Guid> InstallFromCatalogAsync(Chromium browser)
+    {
+        var page = browser.Page;
+        await page.ClickAsync("#apps-empty-catalog");
+        await page.WaitForURLAsync("**/catalog");
+        await Assertions.Expect(page.Locator("#catalog-app-notes")).ToBeVisibleAsync();
+        await browser.AssertAccessibleAsync("catalog");
+        await browser.ScreenshotAsync("catalog");
+
+        await page.Locator("#catalog-app-notes a[href='/catalog/notes']").First.ClickAsync();
+        await Assertions.Expect(page.Locator("#catalog-details")).ToBeVisibleAsync();
+        await browser.AssertAccessibleAsync("app details");
+        await page.ClickAsync("#catalog-install");
+
+        await Assertions.Expect(page.Locator("#install-form")).ToBeVisibleAsync();
+        await page.FillAsync("#install-domain", Domain);
+        await browser.AssertAccessibleAsync("install wizard");
+        await browser.ScreenshotAsync("install");
+        for (var step = 0; step < 4 && !await page.Locator("#install-submit").IsVisibleAsync(); step++)
+        {
+            var title = await page.Locator("#install-step-title").InnerTextAsync();
+            await page.ClickAsync("#install-next");
+            await Assertions.Expect(page.Locator("#install-step-title")).Not.ToHaveTextAsync(title);
+        }
+
+        await Assertions.Expect(page.Locator("#install-summary")).ToContainTextAsync(Domain);
+        await page.ClickAsync("#install-submit");
+        await page.WaitForURLAsync("**/operations/*");
+        return Guid.Parse(new Uri(page.Url).Segments[^1]);
+    }
+
+    /// <summary>Watches an operation's page until it ends in <paramref name="expected"/>; a reload on the way must find it still going.</summary>
+    private static async Task FollowToTheEndAsync(Chromium browser, Guid operation, string expected, bool reloadWhileRunning)
+    {
+        var page = browser.Page;
+        var state = page.Locator("#operation-state");
+        if (reloadWhileRunning)
+        {
+            // Live progress: a step runs, then others are done, while the page stays.
+            await Assertions.Expect(page.Locator("#operation-steps [data-state=running]").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await browser.ScreenshotAsync("install-progress");
+            await browser.AssertAccessibleAsync("operation in progress");
+            var before = await page.Locator("#operation-steps [data-state=done]").CountAsync();
+            await page.ReloadAsync();
+            await browser.WaitForLiveAsync();
+            Assert.EndsWith(operation.ToString(), page.Url, StringComparison.Ordinal);
+            await Assertions.Expect(state).ToHaveAttributeAsync("data-state", new System.Text.RegularExpressions.Regex("^(running|pending|succeeded)$"));
+            Assert.True(await page.Locator("#operation-steps [data-state=done]").CountAsync() >= before, "the reloaded page shows fewer steps done than before");
+        }
+
+        await Assertions.Expect(state).ToHaveAttributeAsync("data-state", expected, new() { Timeout = (float)OperationTime.TotalMilliseconds });
+    }
+
+    private async Task SeeHealthyOnTheDashboardAsync(Chromium browser)
+    {
+        var page = browser.Page;
+        await browser.GoAsync("/");
+        var tile = page.Locator("#app-tile-notes");
+        await Assertions.Expect(tile).ToHaveAttributeAsync("data-status", "running", new() { Timeout = 60_000 });
+        await Assertions.Expect(tile.Locator(".hp-tile-address a")).ToHaveAttributeAsync("href", $"https://{Domain}/");
+
+        // The certificate follows the install; the dashboard shows it once issued (it refreshes on its own).
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(2);
+        while (await tile.Locator(".hp-tile-certificate").CountAsync() == 0 && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(2000, TestContext.Current.CancellationToken);
+            await page.ReloadAsync();
+            await browser.WaitForLiveAsync();
+        }
+
+        await Assertions.Expect(tile.Locator(".hp-tile-certificate")).ToBeVisibleAsync();
         await browser.AssertAccessibleAsync("dashboard");
+        await browser.ScreenshotAsync("dashboard");
+    }
+
+    /// <summary>The app's address, opened by a visitor's browser over HTTPS with a certificate the world's CA issued.</summary>
+    private async Task OpenTheAppAsync()
+    {
+        var keys = await Chromium.VerifiedServerKeysAsync(Domain, TestContext.Current.CancellationToken);
+        await using var visitor = await Chromium.StartAsync(_panel.Address, keys);
+        var response = await visitor.Page.GotoAsync($"https://{Domain}/");
+        Assert.NotNull(response);
+        Assert.True(response.Ok, $"https://{Domain}/ answered {response.Status}");
+        var security = await response.SecurityDetailsAsync();
+        Assert.Equal(Domain, security?.SubjectName);
+    }
+
+    private static async Task InviteAndRestrictAsync(Chromium browser)
+    {
+        var page = browser.Page;
+        await browser.GoAsync("/people");
+        await Assertions.Expect(page.Locator("#people-page")).ToBeVisibleAsync();
+        await page.FillAsync("#group-name", "bureau");
+        await page.ClickAsync("#group-add-submit");
+        await Assertions.Expect(page.Locator("#group-bureau")).ToBeVisibleAsync();
+
+        await page.FillAsync("#invite-email", "dominique@velo-lyon.example.org");
+        await page.SelectOptionAsync("#invite-role", "member");
+        await page.CheckAsync("#invite-group-bureau");
+        await page.ClickAsync("#invite-submit");
+        await Assertions.Expect(page.Locator("#invite-link")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("/invitation/[A-Za-z0-9_-]+$"));
+        await Assertions.Expect(page.Locator("#invitations-list")).ToContainTextAsync("dominique@velo-lyon.example.org");
+
+        await page.CheckAsync("#access-groups-notes");
+        await page.CheckAsync("#access-group-notes-bureau");
+        await page.ClickAsync("#access-save-notes");
+        await Assertions.Expect(page.Locator("#app-access-notes .app-access-current")).ToContainTextAsync("bureau");
+        await browser.AssertAccessibleAsync("people");
+        await browser.ScreenshotAsync("people");
+    }
+
+    /// <summary>Waits until a feedback block on the app page links to an operation, then follows it on its page and comes back.</summary>
+    private static async Task FollowFeedbackAsync(Chromium browser, string feedback, string expected)
+    {
+        var page = browser.Page;
+        var link = page.Locator($"{feedback} a[href^='/operations/']");
+        await Assertions.Expect(link).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var href = await link.GetAttributeAsync("href");
+        await browser.GoAsync(href!);
+        await FollowToTheEndAsync(browser, Guid.Parse(href!["/operations/".Length..]), expected, reloadWhileRunning: false);
+        await browser.GoAsync("/apps/notes");
+        await Assertions.Expect(page.Locator("#app-status")).ToBeVisibleAsync();
+    }
+
+    private async Task UpdateAsync(Chromium browser, int catalog, string expected)
+    {
+        var page = browser.Page;
+        _panel.UseCatalog(catalog);
+        await browser.GoAsync("/apps/notes");
+        await Assertions.Expect(page.Locator("#app-update-available")).ToContainTextAsync(catalog.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.ClickAsync("#app-update-submit");
+        await FollowFeedbackAsync(browser, "#app-update-feedback", expected);
+    }
+
+    private async Task RestoreAsync(Chromium browser, string backup, string key)
+    {
+        var page = browser.Page;
+        await page.ClickAsync($"#app-restore-{backup}");
+        await ConfirmIdentityIfAskedAsync(browser, "#app-restore-confirm", key);
+        if (!await page.Locator("#app-restore-confirm").IsVisibleAsync())
+        {
+            await page.ClickAsync($"#app-restore-{backup}");
+        }
+
+        await Assertions.Expect(page.Locator("#app-restore-submit")).ToBeDisabledAsync();
+        await page.FillAsync("#app-restore-confirm", "notes");
+        await Assertions.Expect(page.Locator("#app-restore-submit")).ToBeEnabledAsync();
+        await page.ClickAsync("#app-restore-submit");
+        await FollowFeedbackAsync(browser, "#app-restore-feedback", "succeeded");
+    }
+
+    private async Task RemoveAsync(Chromium browser, string key)
+    {
+        var page = browser.Page;
+        await page.CheckAsync("#app-remove-purge");
+        await ConfirmIdentityIfAskedAsync(browser, "#app-remove-confirm", key);
+        if (!await page.Locator("#app-remove-confirm").IsVisibleAsync())
+        {
+            await page.CheckAsync("#app-remove-purge");
+        }
+
+        await Assertions.Expect(page.Locator("#app-remove-confirm")).ToBeVisibleAsync();
+        await page.FillAsync("#app-remove-confirm", "notes");
+        await page.ClickAsync("#app-remove-submit");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await Assertions.Expect(page.Locator("#app-tile-notes")).ToHaveCountAsync(0, new() { Timeout = (float)OperationTime.TotalMilliseconds });
+    }
+
+    /// <summary>When the page asks the person to prove who they are again, does it (password and code) and comes back.</summary>
+    private async Task ConfirmIdentityIfAskedAsync(Chromium browser, string field, string key)
+    {
+        var page = browser.Page;
+        var reauth = page.Locator($"{field}-reauth");
+        await Assertions.Expect(page.Locator($"{field}, {field}-reauth").First).ToBeVisibleAsync();
+        if (!await reauth.IsVisibleAsync())
+        {
+            return;
+        }
+
+        await reauth.ClickAsync();
+        await page.WaitForURLAsync("**/account/confirm**");
+        await page.FillAsync("#confirm-password", Password);
+        if (await page.Locator("#confirm-code").IsVisibleAsync())
+        {
+            await page.FillAsync("#confirm-code", await FreshCodeAsync(key));
+        }
+
+        await page.Locator("form:has(#confirm-password) button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync("**/apps/notes**");
+        await browser.WaitForLiveAsync();
+        await Assertions.Expect(page.Locator("#app-status")).ToBeVisibleAsync();
     }
 
     /// <summary>The first administrator, with the setup token the server wrote; two-step sign-in enrolled at once. Returns the authenticator key.</summary>

@@ -66,7 +66,12 @@ public sealed record ResticBackupSummary(
 public sealed record ResticLock(string Id, string Hostname, int Pid, DateTimeOffset Time, bool Exclusive);
 
 /// <summary>How many snapshots to keep (<c>restic forget --keep-…</c>).</summary>
-public sealed record ResticRetention(int Daily = 7, int Weekly = 4, int Monthly = 6);
+/// <param name="Daily">The newest of each of that many last days that have one.</param>
+/// <param name="Weekly">The newest of each of that many last ISO weeks.</param>
+/// <param name="Monthly">The newest of each of that many last months.</param>
+/// <param name="Last">The newest backups kept whatever their day: a backup made by hand just
+/// before an update is not dropped because the update made another one the same day.</param>
+public sealed record ResticRetention(int Daily = 7, int Weekly = 4, int Monthly = 6, int Last = 5);
 
 /// <summary>What <c>restic check</c> found.</summary>
 /// <param name="Ok">True when restic found no error.</param>

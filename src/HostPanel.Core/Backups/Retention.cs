@@ -5,7 +5,8 @@ namespace HostPanel.Core.Backups;
 /// <summary>
 /// Which backups to keep: the newest of each of the last <c>Daily</c> days that have one, of the
 /// last <c>Weekly</c> ISO weeks and of the last <c>Monthly</c> months (UTC), and always the
-/// newest of all — restic's <c>--keep-daily/weekly/monthly</c>, applied by HostPanel per app
+/// newest of all, and the <c>Last</c> newest whatever their day — restic's
+/// <c>--keep-last/daily/weekly/monthly</c>, applied by HostPanel per app
 /// (each run's snapshots carry their own run tag, so restic's own grouping cannot do it).
 /// </summary>
 public static class Retention
@@ -22,6 +23,7 @@ public static class Retention
         }
 
         keep.Add(newestFirst[0].SnapshotId);
+        keep.UnionWith(newestFirst.Take(policy.Last).Select(b => b.SnapshotId));
         Bucket(newestFirst, policy.Daily, t => t.UtcDateTime.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), keep);
         Bucket(newestFirst, policy.Weekly, t => $"{ISOWeek.GetYear(t.UtcDateTime)}-W{ISOWeek.GetWeekOfYear(t.UtcDateTime)}", keep);
         Bucket(newestFirst, policy.Monthly, t => t.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture), keep);

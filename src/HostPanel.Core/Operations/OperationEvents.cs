@@ -45,6 +45,22 @@ public sealed class OperationEvents
         return new Subscription(this, onEvent);
     }
 
+    /// <summary>
+    /// Like <see cref="Subscribe"/>, but <paramref name="onEvent"/> runs in the subscriber's own
+    /// execution context (its culture among others), not in the publisher's: a page of a person
+    /// reading English, refreshed by an operation a schedule runs, stays in English.
+    /// </summary>
+    public IDisposable SubscribeHere(Action<OperationEvent> onEvent)
+    {
+        ArgumentNullException.ThrowIfNull(onEvent);
+        if (ExecutionContext.Capture() is not { } context)
+        {
+            return Subscribe(onEvent);
+        }
+
+        return Subscribe(e => ExecutionContext.Run(context, _ => onEvent(e), null));
+    }
+
     public void Publish(OperationEvent e)
     {
         Action<OperationEvent>[] subscribers;

@@ -398,12 +398,12 @@ public sealed partial class ResticCli(string resticPath = "restic", string? cach
     public async Task ForgetByPolicyAsync(ResticRepository repository, ResticRetention retention, IReadOnlyList<string> tags, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(retention);
-        if (retention.Daily < 0 || retention.Weekly < 0 || retention.Monthly < 0)
+        if (retention.Daily < 0 || retention.Weekly < 0 || retention.Monthly < 0 || retention.Last < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(retention), retention, "Retention counts cannot be negative.");
         }
 
-        if (retention is { Daily: 0, Weekly: 0, Monthly: 0 })
+        if (retention is { Daily: 0, Weekly: 0, Monthly: 0, Last: 0 })
         {
             // restic would take that for "no policy" and keep everything.
             throw new ArgumentOutOfRangeException(nameof(retention), retention, "A retention policy must keep at least one snapshot.");
@@ -412,6 +412,7 @@ public sealed partial class ResticCli(string resticPath = "restic", string? cach
         List<string> args =
         [
             "forget",
+            "--keep-last", Invariant(retention.Last),
             "--keep-daily", Invariant(retention.Daily),
             "--keep-weekly", Invariant(retention.Weekly),
             "--keep-monthly", Invariant(retention.Monthly),

@@ -14,7 +14,7 @@ public class RetentionTests
         var start = new DateTimeOffset(2026, 7, 29, 3, 0, 0, TimeSpan.Zero);
         var backups = Enumerable.Range(0, 240).Select(i => start.AddHours(12 * i)).Select(t => At(t.ToString("O", System.Globalization.CultureInfo.InvariantCulture))).ToList();
 
-        var keep = Retention.Keep(backups, new ResticRetention(Daily: 7, Weekly: 4, Monthly: 6)).Select(k => k[..16]).Order(StringComparer.Ordinal).ToList();
+        var keep = Retention.Keep(backups, new ResticRetention(Daily: 7, Weekly: 4, Monthly: 6, Last: 0)).Select(k => k[..16]).Order(StringComparer.Ordinal).ToList();
 
         Assert.Equal(
             [
@@ -33,7 +33,17 @@ public class RetentionTests
     [Fact]
     public void TheNewestIsKeptWhateverThePolicyAndNothingIsKeptOfNothing()
     {
-        Assert.Equal(["2026-01-01T00:00:00Z"], Retention.Keep([At("2025-12-31T00:00:00Z"), At("2026-01-01T00:00:00Z")], new ResticRetention(0, 0, 0)));
+        Assert.Equal(["2026-01-01T00:00:00Z"], Retention.Keep([At("2025-12-31T00:00:00Z"), At("2026-01-01T00:00:00Z")], new ResticRetention(0, 0, 0, 0)));
         Assert.Empty(Retention.Keep([], new ResticRetention()));
+    }
+
+    [Fact]
+    public void ABackupMadeByHandBeforeTwoUpdatesTheSameDayIsKept()
+    {
+        // By hand at 10:00, then an update's backup at 11:00 and another's at 12:00.
+        List<BackupEntry> backups = [At("2026-11-26T10:00:00Z"), At("2026-11-26T11:00:00Z"), At("2026-11-26T12:00:00Z")];
+
+        Assert.Equal(3, Retention.Keep(backups, new ResticRetention()).Count);
+        Assert.Single(Retention.Keep(backups, new ResticRetention(Last: 0)));
     }
 }

@@ -344,7 +344,7 @@ public sealed class ResticCliTests : IDisposable
 
         var before = await _restic.SnapshotsAsync(repo, ct: Ct);
 
-        await _restic.ForgetByPolicyAsync(repo, new ResticRetention(Daily: 1, Weekly: 1, Monthly: 1), ["app:a"], Ct);
+        await _restic.ForgetByPolicyAsync(repo, new ResticRetention(Daily: 1, Weekly: 1, Monthly: 1, Last: 0), ["app:a"], Ct);
 
         var after = await _restic.SnapshotsAsync(repo, ct: Ct);
         Assert.Equal(4, after.Count);
@@ -353,7 +353,7 @@ public sealed class ResticCliTests : IDisposable
         Assert.Equal(2, after.Count(s => s.Tags.Contains("app:b")));
         Assert.True((await _restic.CheckAsync(repo, ct: Ct)).Ok, "the pruned repository checks");
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _restic.ForgetByPolicyAsync(repo, new ResticRetention(0, 0, 0), [], Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _restic.ForgetByPolicyAsync(repo, new ResticRetention(0, 0, 0, 0), [], Ct));
     }
 
     [Fact]
