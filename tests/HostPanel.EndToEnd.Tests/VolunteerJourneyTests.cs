@@ -62,6 +62,13 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
         await FollowFeedbackAsync(browser, "#app-backups-feedback", "succeeded");
         await Assertions.Expect(page.Locator("#app-backup-list tr[data-backup]")).ToHaveCountAsync(1);
 
+        // Proven restorable: asked from the page, or begun by the schedule first (it checks a new
+        // backup within the minute) — either way the app ends up proven.
+        await WaitUntilIdleAsync(page);
+        await page.ClickAsync("#app-drill");
+        await WaitUntilIdleAsync(page);
+        await Assertions.Expect(page.Locator("#app-last-proven")).ToContainTextAsync("Restauration vérifiée le", new() { Timeout = (float)OperationTime.TotalMilliseconds });
+
         await UpdateAsync(browser, catalog: 2, expected: "succeeded");
         await Assertions.Expect(page.Locator("#app-version")).ToContainTextAsync("2");
         await UpdateAsync(browser, catalog: 3, expected: "rolledback");
@@ -95,6 +102,13 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
         await Assertions.Expect(page.Locator("#settings-page")).ToBeVisibleAsync();
         await browser.AssertAccessibleAsync("settings");
         await browser.ScreenshotAsync("settings");
+
+        // 9. In English: the page and its language attribute follow the choice.
+        await page.Locator("#settings-language form.hp-language button[value=en]").ClickAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await browser.WaitForLiveAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Settings");
+        await browser.AssertAccessibleAsync("settings in English");
     }
 
     private async Task<Guid> InstallFromCatalogAsync(Chromium browser)
@@ -221,11 +235,16 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
         await Assertions.Expect(page.Locator("#app-status")).ToBeVisibleAsync();
     }
 
+    /// <summary>Waits until no operation runs on the app (the page follows them live).</summary>
+    private static Task WaitUntilIdleAsync(IPage page) =>
+        Assertions.Expect(page.Locator("#app-running-operation")).ToHaveCountAsync(0, new() { Timeout = (float)OperationTime.TotalMilliseconds });
+
     private async Task UpdateAsync(Chromium browser, int catalog, string expected)
     {
         var page = browser.Page;
         _panel.UseCatalog(catalog);
         await browser.GoAsync("/apps/notes");
+        await WaitUntilIdleAsync(page);
         await Assertions.Expect(page.Locator("#app-update-available")).ToContainTextAsync(catalog.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await page.ClickAsync("#app-update-submit");
         await FollowFeedbackAsync(browser, "#app-update-feedback", expected);
@@ -234,6 +253,7 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
     private async Task RestoreAsync(Chromium browser, string backup, string key)
     {
         var page = browser.Page;
+        await WaitUntilIdleAsync(page);
         await page.ClickAsync($"#app-restore-{backup}");
         await ConfirmIdentityIfAskedAsync(browser, "#app-restore-confirm", key);
         if (!await page.Locator("#app-restore-confirm").IsVisibleAsync())
@@ -251,6 +271,7 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
     private async Task RemoveAsync(Chromium browser, string key)
     {
         var page = browser.Page;
+        await WaitUntilIdleAsync(page);
         await page.CheckAsync("#app-remove-purge");
         await ConfirmIdentityIfAskedAsync(browser, "#app-remove-confirm", key);
         if (!await page.Locator("#app-remove-confirm").IsVisibleAsync())

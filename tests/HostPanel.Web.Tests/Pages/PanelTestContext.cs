@@ -42,7 +42,7 @@ public abstract class PanelTestContext : BunitContext, IAsyncLifetime
 
     protected DefaultHttpContext HttpContext { get; }
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         await Services.GetRequiredService<HostPanelDatabase>().MigrateAsync();
         await Services.GetRequiredService<FirstRunState>().PrepareAsync();

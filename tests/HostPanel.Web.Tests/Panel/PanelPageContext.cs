@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
 using HostPanel.Core.Accounts;
+using HostPanel.Core.Apps;
 using HostPanel.Core.Engine;
 using HostPanel.Core.Organizations;
 using HostPanel.Infrastructure.Accounts;
@@ -101,6 +102,40 @@ public abstract class PanelPageContext : PanelTestContext
     /// <summary>The signed-in person confirmed who they are just now, as /account/confirm records it.</summary>
     protected void ConfirmIdentityNow() =>
         _authorization.SetClaims([.. _authorization.Claims, new Claim(Reauthentication.ClaimType, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture))]);
+
+    /// <summary>
+    /// An installed app of <paramref name="organization"/> (created when missing), recorded as the
+    /// lifecycle records one, with its package archived when the catalog has that version.
+    /// </summary>
+    protected async Task<AppInstance> AddInstanceAsync(string name, string organization = Organization.DefaultId, string app = "notes", string version = "1", InstanceState state = InstanceState.Running, string? domain = null)
+    {
+        var organizations = Get<IOrganizationStore>();
+        await organizations.EnsureDefaultAsync(Ct);
+        if (await organizations.FindAsync(organization, Ct) is null)
+        {
+            await organizations.AddAsync(new Organization(organization, organization, DateTimeOffset.UtcNow), Ct);
+        }
+
+        var instance = new AppInstance
+        {
+            Name = name,
+            OrganizationId = organization,
+            AppId = app,
+            Version = version,
+            Domain = domain,
+            State = state,
+            CreatedAt = DateTimeOffset.UtcNow.AddDays(-3),
+            UpdatedAt = DateTimeOffset.UtcNow.AddDays(-3),
+        };
+        await Get<IInstanceStore>().AddAsync(instance, Ct);
+        var catalog = Get<IAppCatalog>();
+        if (catalog.Load().Apps.FirstOrDefault(a => a.Manifest.Id == app && a.Manifest.Version == version) is { } package)
+        {
+            await Get<IPackageArchive>().SaveAsync(name, version, catalog.Package(package), Ct);
+        }
+
+        return instance;
+    }
 
     private sealed class TestLifetime : IHostApplicationLifetime
     {

@@ -22,28 +22,8 @@ public abstract class AppPageContext : PanelPageContext
     protected PageRestic Restic { get; } = new();
 
     /// <summary>An installed app, recorded as the lifecycle records one.</summary>
-    protected async Task<AppInstance> AddAppAsync(string name = "notes", string organization = "default", string version = "1", InstanceState state = InstanceState.Running, string? domain = "notes.asso.example")
-    {
-        var instance = new AppInstance
-        {
-            Name = name,
-            OrganizationId = organization,
-            AppId = "notes",
-            Version = version,
-            Domain = domain,
-            State = state,
-            CreatedAt = DateTimeOffset.UtcNow.AddDays(-3),
-            UpdatedAt = DateTimeOffset.UtcNow.AddDays(-3),
-        };
-        await Get<IInstanceStore>().AddAsync(instance, Ct);
-        var catalog = Get<IAppCatalog>();
-        if (catalog.Load().Apps.FirstOrDefault(a => a.Manifest.Id == instance.AppId && a.Manifest.Version == version) is { } app)
-        {
-            await Get<IPackageArchive>().SaveAsync(name, version, catalog.Package(app), Ct);
-        }
-
-        return instance;
-    }
+    protected Task<AppInstance> AddAppAsync(string name = "notes", string organization = "default", string version = "1", InstanceState state = InstanceState.Running, string? domain = "notes.asso.example") =>
+        AddInstanceAsync(name, organization, "notes", version, state, domain);
 
     /// <summary>An operation of the app in the journal, left in <paramref name="state"/>.</summary>
     protected async Task<Operation> AddOperationAsync(string instance, OperationKind kind, OperationState state, string? from = "1", string? to = "1", string? outcome = null, string? detail = null)

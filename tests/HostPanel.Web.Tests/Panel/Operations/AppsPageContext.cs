@@ -30,29 +30,8 @@ public abstract class AppsPageContext : PanelPageContext
     protected static DateTimeOffset Now => DateTimeOffset.UtcNow;
 
     /// <summary>An installed app of <paramref name="organization"/> (created when missing).</summary>
-    protected async Task<AppInstance> InstallAsync(string name, string organization = Organization.DefaultId, string app = "notes", string version = "1", InstanceState state = InstanceState.Running, string? domain = null)
-    {
-        var organizations = Get<IOrganizationStore>();
-        await organizations.EnsureDefaultAsync(Ct);
-        if (await organizations.FindAsync(organization, Ct) is null)
-        {
-            await organizations.AddAsync(new Organization(organization, organization, Now), Ct);
-        }
-
-        var instance = new AppInstance
-        {
-            Name = name,
-            OrganizationId = organization,
-            AppId = app,
-            Version = version,
-            Domain = domain,
-            State = state,
-            CreatedAt = Now,
-            UpdatedAt = Now,
-        };
-        await Get<IInstanceStore>().AddAsync(instance, Ct);
-        return instance;
-    }
+    protected Task<AppInstance> InstallAsync(string name, string organization = Organization.DefaultId, string app = "notes", string version = "1", InstanceState state = InstanceState.Running, string? domain = null) =>
+        AddInstanceAsync(name, organization, app, version, state, domain);
 
     /// <summary>An operation in the journal, as the runner leaves it; its versions are the app's unless given.</summary>
     protected async Task<Operation> RecordAsync(
