@@ -102,22 +102,10 @@ public sealed class Chromium : IAsyncDisposable
                     return false;
                 }
 
-                using var build = new X509Chain();
-                build.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                build.ChainPolicy.CustomTrustStore.Add(root);
-                build.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                if (chain is not null)
+                using var build = CustomRootChain.Build(root, certificate, chain);
+                if (build is null)
                 {
-                    foreach (var element in chain.ChainElements)
-                    {
-                        build.ChainPolicy.ExtraStore.Add(element.Certificate);
-                    }
-                }
-
-                using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-                if (!build.Build(leaf))
-                {
-                    problem = "the chain does not lead to the world's CA: " + string.Join("; ", build.ChainStatus.Select(s => s.StatusInformation));
+                    problem = "the chain does not lead to the world's CA";
                     return false;
                 }
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using HostPanel.Core.Accounts;
 using HostPanel.Core.Apps;
 using HostPanel.Core.Catalog.Loading;
@@ -14,7 +13,7 @@ public sealed class AppOverviewTests
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
 
     private readonly MemoryInstances _instances = new();
-    private readonly ListingEngine _engine = new();
+    private readonly RecordingEngine _engine = new();
     private readonly ListingJournal _journal = new();
     private readonly AppOverview _overview;
 
@@ -107,7 +106,7 @@ public sealed class AppOverviewTests
     public async Task An_engine_that_does_not_answer_gives_unknown_health_not_an_error()
     {
         Install("a", "velo");
-        _engine.Failure = new ContainerEngineException("no engine socket");
+        _engine.ListFailure = new ContainerEngineException("no engine socket");
 
         var tile = Assert.Single(await _overview.ListAsync(Administrator("velo"), "velo", Ct));
 
@@ -187,51 +186,5 @@ public sealed class AppOverviewTests
         public Task AppendLogAsync(Guid id, string level, string text, DateTimeOffset at, CancellationToken ct = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<OperationLogLine>> LogAsync(Guid id, CancellationToken ct = default) => throw new NotSupportedException();
-    }
-
-    private sealed class ListingEngine : IContainerEngine, IEngineContainers
-    {
-        public List<ContainerInfo> Listed { get; } = [];
-
-        public ContainerEngineException? Failure { get; set; }
-
-        public IEngineSystem System => throw new NotSupportedException();
-
-        public IEngineImages Images => throw new NotSupportedException();
-
-        public IEngineContainers Containers => this;
-
-        public IEngineNetworks Networks => throw new NotSupportedException();
-
-        public IEngineVolumes Volumes => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<ContainerInfo>> ListAsync(LabelFilter filter, CancellationToken ct = default) =>
-            Failure is not null ? Task.FromException<IReadOnlyList<ContainerInfo>>(Failure) : Task.FromResult<IReadOnlyList<ContainerInfo>>([.. Listed]);
-
-        public Task<string> CreateAsync(ContainerSpec spec, CancellationToken ct = default) => throw new NotSupportedException();
-
-        public Task<ContainerInfo?> InspectAsync(string idOrName, CancellationToken ct = default) => throw new NotSupportedException();
-
-        public Task<ExecResult> ExecAsync(string id, ExecRequest request, CancellationToken ct = default) => throw new NotSupportedException();
-
-        public Task StartAsync(string id, CancellationToken ct = default) => throw new NotSupportedException();
-
-        public Task StopAsync(string id, TimeSpan grace, CancellationToken ct = default) => throw new NotSupportedException();
-
-        public Task RestartAsync(string id, TimeSpan grace, CancellationToken ct = default) => throw new NotSupportedException();
-
-        public Task RenameAsync(string id, string newName, CancellationToken ct = default) => throw new NotSupportedException();
-
-        public Task<int> WaitAsync(string id, TimeSpan timeout, CancellationToken ct = default) => throw new NotSupportedException();
-
-        public async IAsyncEnumerable<LogLine> LogsAsync(string id, int tail, bool follow, [EnumeratorCancellation] CancellationToken ct = default)
-        {
-            await Task.CompletedTask;
-            yield break;
-        }
-
-        public Task<ExecStreamResult> ExecStreamAsync(string id, ExecRequest request, Stream stdout, CancellationToken ct = default) => throw new NotSupportedException();
-
-        public Task RemoveAsync(string id, bool force, CancellationToken ct = default) => throw new NotSupportedException();
     }
 }

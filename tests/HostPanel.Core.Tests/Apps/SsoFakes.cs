@@ -59,6 +59,12 @@ internal sealed class RecordingEngine : IContainerEngine, IEngineContainers
 
     public List<(string Container, ExecRequest Request)> Executed { get; } = [];
 
+    /// <summary>What a listing of containers answers.</summary>
+    public List<ContainerInfo> Listed { get; } = [];
+
+    /// <summary>When set, listing fails with it (an engine that does not answer).</summary>
+    public ContainerEngineException? ListFailure { get; set; }
+
     public IEngineSystem System => throw new NotSupportedException();
 
     public IEngineImages Images => throw new NotSupportedException();
@@ -91,7 +97,8 @@ internal sealed class RecordingEngine : IContainerEngine, IEngineContainers
 
     public Task RenameAsync(string id, string newName, CancellationToken ct = default) => throw new NotSupportedException();
 
-    public Task<IReadOnlyList<ContainerInfo>> ListAsync(LabelFilter filter, CancellationToken ct = default) => throw new NotSupportedException();
+    public Task<IReadOnlyList<ContainerInfo>> ListAsync(LabelFilter filter, CancellationToken ct = default) =>
+        ListFailure is not null ? Task.FromException<IReadOnlyList<ContainerInfo>>(ListFailure) : Task.FromResult<IReadOnlyList<ContainerInfo>>([.. Listed]);
 
     public Task<int> WaitAsync(string id, TimeSpan timeout, CancellationToken ct = default) => throw new NotSupportedException();
 

@@ -86,19 +86,8 @@ public sealed class WorldEdge : IAsyncLifetime
                 return false;
             }
 
-            using var build = new X509Chain();
-            build.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            build.ChainPolicy.CustomTrustStore.Add(trusted);
-            build.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            if (chain is not null)
-            {
-                foreach (var element in chain.ChainElements)
-                {
-                    build.ChainPolicy.ExtraStore.Add(element.Certificate);
-                }
-            }
-
-            return build.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+            using var built = CustomRootChain.Build(trusted, certificate, chain);
+            return built is not null;
         };
         return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
     }
