@@ -241,8 +241,13 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
         await Assertions.Expect(page.Locator("#app-status")).ToBeVisibleAsync();
     }
 
-    private static async Task<IReadOnlyList<string>> BackupIdsAsync(IPage page) =>
-        [.. (await page.Locator("#app-backup-list tr[data-backup]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.backup)"))];
+    /// <summary>The backups the app page lists, once it has read them.</summary>
+    private static async Task<IReadOnlyList<string>> BackupIdsAsync(IPage page)
+    {
+        var rows = page.Locator("#app-backup-list tr[data-backup]");
+        await Assertions.Expect(rows.First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        return [.. await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.backup)")];
+    }
 
     /// <summary>Waits until no operation runs on the app (the page follows them live).</summary>
     private static Task WaitUntilIdleAsync(IPage page) =>
