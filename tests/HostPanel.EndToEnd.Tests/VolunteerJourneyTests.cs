@@ -58,7 +58,7 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
         await Assertions.Expect(page.Locator("#app-status")).ToBeVisibleAsync();
         await browser.AssertAccessibleAsync("app page");
         await browser.ScreenshotAsync("app");
-        await page.ClickAsync("#app-backup-now");
+        await StartAsync(page, "#app-backup-now", "#app-backups-feedback");
         await FollowFeedbackAsync(browser, "#app-backups-feedback", "succeeded");
         // The schedule backs a new app up within the minute too: its backup may follow ours.
         await Task.Delay(2000, TestContext.Current.CancellationToken);
@@ -228,6 +228,30 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
         await browser.ScreenshotAsync("people");
     }
 
+    /// <summary>
+    /// Clicks <paramref name="button"/> until the work begins, as a person does when the page says
+    /// another operation runs on the app (the schedule backs up and checks new apps on its own):
+    /// waits for it to end and tries again, three times at most.
+    /// </summary>
+    private static async Task StartAsync(IPage page, string button, string feedback)
+    {
+        var begun = page.Locator($"{feedback} a[href^='/operations/']");
+        var refused = page.Locator($"{feedback} .hp-problem");
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.ClickAsync(button);
+            // A click clears the previous answer at once; the new one follows within the second.
+            await Task.Delay(1000, TestContext.Current.CancellationToken);
+            await Assertions.Expect(begun.Or(refused).First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            if (await begun.IsVisibleAsync() || attempt == 3)
+            {
+                return;
+            }
+
+            await WaitUntilIdleAsync(page);
+        }
+    }
+
     /// <summary>Waits until a feedback block on the app page links to an operation, then follows it on its page and comes back.</summary>
     private static async Task FollowFeedbackAsync(Chromium browser, string feedback, string expected)
     {
@@ -260,7 +284,7 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
         await browser.GoAsync("/apps/notes");
         await WaitUntilIdleAsync(page);
         await Assertions.Expect(page.Locator("#app-update-available")).ToContainTextAsync(catalog.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await page.ClickAsync("#app-update-submit");
+        await StartAsync(page, "#app-update-submit", "#app-update-feedback");
         await FollowFeedbackAsync(browser, "#app-update-feedback", expected);
     }
 
@@ -278,7 +302,7 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
         await Assertions.Expect(page.Locator("#app-restore-submit")).ToBeDisabledAsync();
         await page.FillAsync("#app-restore-confirm", "notes");
         await Assertions.Expect(page.Locator("#app-restore-submit")).ToBeEnabledAsync();
-        await page.ClickAsync("#app-restore-submit");
+        await StartAsync(page, "#app-restore-submit", "#app-restore-feedback");
         await FollowFeedbackAsync(browser, "#app-restore-feedback", "succeeded");
     }
 
