@@ -18,6 +18,9 @@ public static class PanelFormat
     public static string When(DateTimeOffset at) => Local(at).ToString("g", CultureInfo.CurrentCulture);
 
     /// <summary>A date alone: "26/11/2026" in French.</summary>
+    /// <summary>A moment written out in full ("jeudi 26 novembre 2026 08:32"), in the person's language.</summary>
+    public static string Long(DateTimeOffset at) => Local(at).ToString("f", CultureInfo.CurrentCulture);
+
     public static string Day(DateTimeOffset at) => Local(at).ToString("d", CultureInfo.CurrentCulture);
 
     /// <summary>For <c>&lt;time datetime&gt;</c>.</summary>

@@ -1,8 +1,8 @@
-using System.Globalization;
 using HostPanel.Core.Accounts;
 using HostPanel.Core.Apps;
 using HostPanel.Core.Engine;
 using HostPanel.Core.Operations;
+using HostPanel.Web.Components.Panel;
 using HostPanel.Web.Panel;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
@@ -43,13 +43,16 @@ public abstract class AppSection : ComponentBase
     protected IStringLocalizer<AppPageText> T { get; set; } = default!;
 
     [Inject]
+    private IStringLocalizer<OperationsText> OperationText { get; set; } = default!;
+
+    [Inject]
     private ILogger<AppSection> Logger { get; set; } = default!;
 
     /// <summary>A moment as the person reads it, in their language, on the server's clock.</summary>
-    protected static string When(DateTimeOffset at) => at.ToLocalTime().ToString("f", CultureInfo.CurrentCulture);
+    protected static string When(DateTimeOffset at) => PanelFormat.Long(at);
 
     /// <summary>What an operation does, in words ("Mise à jour").</summary>
-    protected string KindWord(OperationKind kind) => T[$"Kind.{kind}"];
+    protected string KindWord(OperationKind kind) => OperationWords.Kind(OperationText, kind);
 
     /// <summary>Starts <paramref name="work"/> for the person acting; a refusal before any operation comes back in words.</summary>
     protected Task<WorkResult> StartAsync(Func<Caller, IServiceProvider, CancellationToken, Task> work) => StartAsync(null, work);
