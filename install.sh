@@ -226,7 +226,7 @@ WRAP
 
 install() {
   require_root
-  apt_install ca-certificates curl jq docker.io caddy restic git
+  apt_install ca-certificates curl jq docker.io caddy restic git fonts-dejavu-core
   ensure_dotnet_sdk
   mkdir -p "$DATA_DIR" "$RUN_DIR" "$LOG_DIR"
   chmod 700 "$DATA_DIR"

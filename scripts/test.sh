@@ -16,7 +16,8 @@ TEST_TIMEOUT=${HOSTPANEL_TEST_TIMEOUT:-900}
 
 PACKAGES=(ca-certificates curl openssl iproute2 util-linux procps jq
   docker.io docker-registry pebble caddy restic openssh-server openssh-client
-  busybox-static debootstrap chromium python3-aiosmtpd sqlite3)
+  busybox-static debootstrap chromium python3-aiosmtpd sqlite3
+  poppler-utils fonts-dejavu-core)
 
 started=$SECONDS
 require_root
