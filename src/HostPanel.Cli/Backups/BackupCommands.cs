@@ -22,7 +22,23 @@ internal static class BackupCommands
         backup.Add(Drill(globals, output, error));
         backup.Add(Target(globals, output, error));
         backup.Add(ExportKey(globals, output, error));
+        backup.Add(Panel(globals, output, error));
         return backup;
+    }
+
+    /// <summary>`hostpanel backup panel`: the panel's own state, now (the schedule does it every night).</summary>
+    private static Command Panel(GlobalOptions globals, TextWriter output, TextWriter error)
+    {
+        var command = new Command("panel", CliText.Get("BackupPanelDescription"));
+        command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
+        {
+            await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
+            var snapshot = await services.GetRequiredService<HostPanel.Infrastructure.Handover.PanelStateBackup>().BackupAsync(services.Caller(), ct).ConfigureAwait(false);
+            var place = await services.GetRequiredService<BackupRepositories>().PlaceAsync(Organization.DefaultId, ct).ConfigureAwait(false);
+            await output.WriteLineAsync(CliText.Format("BackupPanelDone", snapshot.ShortId, snapshot.Time.ToLocalTime(), place.Location)).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
     }
 
     /// <summary>`hostpanel restore --from LOCATION --password-file FILE`: a whole server back from its backups.</summary>

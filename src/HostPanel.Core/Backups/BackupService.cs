@@ -231,9 +231,11 @@ public sealed partial class BackupService(
     /// Rebuilds a server from a repository and its password (a fresh machine, or one whose panel
     /// was lost): each organization found in the backups is created if missing and keeps backing
     /// up into that repository; the latest backup of every app that is not installed here is
-    /// restored. Apps already installed are left alone. Returns the restore operations.
+    /// restored. Apps already installed are left alone, and so are apps <paramref name="include"/>
+    /// (when given) says no to — a recovery that knows from the panel's state which apps were
+    /// removed on purpose. Returns the restore operations.
     /// </summary>
-    public async Task<IReadOnlyList<Operation>> RestoreAllAsync(string location, string password, string? sshKeyFile, string? sshKnownHostsFile, Caller caller, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Operation>> RestoreAllAsync(string location, string password, string? sshKeyFile, string? sshKnownHostsFile, Caller caller, CancellationToken ct = default, Func<string, bool>? include = null)
     {
         AccessControl.RequireHoster(caller);
         ArgumentException.ThrowIfNullOrEmpty(password);
@@ -277,7 +279,7 @@ public sealed partial class BackupService(
             foreach (var snapshot in group.OrderBy(s => s.Time))
             {
                 var name = BackupTags.Value(snapshot.Tags, "instance")!;
-                if (await instances.FindAsync(name, ct).ConfigureAwait(false) is { State: not InstanceState.Removed })
+                if (include?.Invoke(name) == false || await instances.FindAsync(name, ct).ConfigureAwait(false) is { State: not InstanceState.Removed })
                 {
                     continue;
                 }

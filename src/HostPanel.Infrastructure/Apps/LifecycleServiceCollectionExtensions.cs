@@ -43,6 +43,7 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<IRestic>(new ResticCli(cacheDirectory: Path.Combine(options.DataDirectory, "cache", "restic")));
         services.TryAddSingleton<IVolumeData, LocalVolumeData>();
         services.TryAddSingleton<BackupRepositories>();
+        services.TryAddSingleton<HostPanel.Infrastructure.Handover.PanelStateBackup>();
         services.TryAddSingleton<BackupService>();
         services.TryAddSingleton<IPreUpdateBackup>(sp => sp.GetRequiredService<BackupService>());
         services.TryAddSingleton<BackupStepExecutor>();

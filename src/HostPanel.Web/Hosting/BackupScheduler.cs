@@ -17,11 +17,15 @@ internal sealed partial class BackupScheduler(
     IOperationJournal journal,
     HostPanelOptions options,
     HostPanel.Core.Mail.AdministratorAlerts alerts,
+    HostPanel.Infrastructure.Handover.PanelStateBackup panelState,
     TimeProvider time,
     ILogger<BackupScheduler> logger) : BackgroundService
 {
     public static readonly HostPanel.Core.Accounts.Caller Actor = HostPanel.Core.Accounts.Caller.System("schedule");
     private static readonly TimeSpan Tick = TimeSpan.FromMinutes(1);
+    private DateTimeOffset? _lastPanelState;
+    private bool _panelStateRead;
+    private DateTimeOffset _panelStateRetry = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -71,6 +75,8 @@ internal sealed partial class BackupScheduler(
             }
         }
 
+        await BackUpPanelStateIfDueAsync(ct).ConfigureAwait(false);
+
         foreach (var app in running)
         {
             if (BackupSchedule.DrillDue(time.GetUtcNow(), options.BackupHour, options.DrillDay, zone, await LastAsync(app.Name, OperationKind.Drill, ct).ConfigureAwait(false)))
@@ -79,6 +85,41 @@ internal sealed partial class BackupScheduler(
             }
         }
     }
+
+    /// <summary>
+    /// The panel's own state (database, key ring, certificates) once a day after the apps'
+    /// backups, so a new server can be the same panel again (<c>hostpanel recover</c>).
+    /// </summary>
+    private async Task BackUpPanelStateIfDueAsync(CancellationToken ct)
+    {
+        if (time.GetUtcNow() < _panelStateRetry)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!_panelStateRead)
+            {
+                _lastPanelState = (await panelState.LatestAsync(ct).ConfigureAwait(false))?.Time;
+                _panelStateRead = true;
+            }
+
+            if (BackupSchedule.BackupDue(time.GetUtcNow(), options.BackupHour, TimeZoneInfo.Local, _lastPanelState))
+            {
+                _lastPanelState = (await panelState.BackupAsync(Actor, ct).ConfigureAwait(false)).Time;
+            }
+        }
+        catch (Exception e) when (e is ResticException or AppRequestException or IOException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Tried again in an hour; the runbook shows how old the last state backup is.
+            _panelStateRetry = time.GetUtcNow() + TimeSpan.FromHours(1);
+            LogPanelStateFailed(e);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Error, "Scheduled backups: the panel's own state could not be backed up; trying again in an hour")]
+    private partial void LogPanelStateFailed(Exception e);
 
     /// <summary>When the schedule last started this kind of operation for the app (whatever its result).</summary>
     private async Task<DateTimeOffset?> LastAsync(string app, OperationKind kind, CancellationToken ct) =>
