@@ -78,6 +78,9 @@ public sealed record ResticRetention(int Daily = 7, int Weekly = 4, int Monthly 
 /// <param name="Output">restic's report (its last lines), for the log.</param>
 public sealed record ResticCheckResult(bool Ok, string Output);
 
+/// <summary>One key (password) of a repository; <see cref="Current"/> is the one the password given opens.</summary>
+public sealed record ResticKey(string Id, bool Current, string? UserName, string? HostName, string? Created);
+
 /// <summary>Why a restic command failed, in categories the panel explains differently.</summary>
 public enum ResticFailure
 {
@@ -182,4 +185,13 @@ public interface IRestic
 
     /// <summary><c>restic unlock</c>: removes the locks restic itself judges stale (dead process on this host, or old).</summary>
     Task UnlockStaleAsync(ResticRepository repository, CancellationToken ct = default);
+
+    /// <summary>The repository's keys; the one its password opens is marked current.</summary>
+    Task<IReadOnlyList<ResticKey>> KeysAsync(ResticRepository repository, CancellationToken ct = default);
+
+    /// <summary>Adds a key opened by <paramref name="newPassword"/> (the repository's password still opens it too); returns the new key's id.</summary>
+    Task<string> AddKeyAsync(ResticRepository repository, string newPassword, CancellationToken ct = default);
+
+    /// <summary>Removes a key: its password no longer opens the repository (restic refuses to remove the key in use).</summary>
+    Task RemoveKeyAsync(ResticRepository repository, string keyId, CancellationToken ct = default);
 }

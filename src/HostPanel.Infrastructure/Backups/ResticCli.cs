@@ -483,6 +483,83 @@ public sealed partial class ResticCli(string resticPath = "restic", string? cach
         }
     }
 
+    // ---- keys -----------------------------------------------------------------------------
+
+    public async Task<IReadOnlyList<ResticKey>> KeysAsync(ResticRepository repository, CancellationToken ct = default)
+    {
+        var json = new StringBuilder();
+        var run = await RunAsync(repository, ["key", "list", "--json", "--no-lock"], PipeTarget.ToStringBuilder(json, Encoding.UTF8), ct).ConfigureAwait(false);
+        if (run.ExitCode != 0)
+        {
+            throw Failure(repository, "key list", run);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json.ToString());
+            return [.. document.RootElement.EnumerateArray().Select(k => new ResticKey(
+                k.GetProperty("id").GetString()!,
+                k.TryGetProperty("current", out var current) && current.GetBoolean(),
+                k.TryGetProperty("userName", out var user) ? user.GetString() : null,
+                k.TryGetProperty("hostName", out var host) ? host.GetString() : null,
+                k.TryGetProperty("created", out var created) ? created.GetString() : null))];
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            throw new ResticException(ResticFailure.Other, $"restic key list printed something that is not its key list: {e.Message}", 0, e);
+        }
+    }
+
+    public async Task<string> AddKeyAsync(ResticRepository repository, string newPassword, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(newPassword);
+        var before = (await KeysAsync(repository, ct).ConfigureAwait(false)).Select(k => k.Id).ToHashSet(StringComparer.Ordinal);
+
+        // restic reads a new password from a file only: one only this user can read, gone right after.
+        var folder = Directory.CreateTempSubdirectory("hostpanel-key-");
+        try
+        {
+            var file = Path.Combine(folder.FullName, "new");
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await using (var stream = new FileStream(file, options))
+            {
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(newPassword), ct).ConfigureAwait(false);
+            }
+
+            var run = await RunAsync(repository, ["key", "add", "--host", SnapshotHost, $"--new-password-file={file}"], Discard, ct).ConfigureAwait(false);
+            if (run.ExitCode != 0)
+            {
+                throw Failure(repository, "key add", run);
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+
+        var added = (await KeysAsync(repository, ct).ConfigureAwait(false)).Where(k => !before.Contains(k.Id)).ToList();
+        return added.Count == 1 ? added[0].Id : throw new ResticException(ResticFailure.Other, $"restic key add left {added.Count} new keys instead of one", 0);
+    }
+
+    public async Task RemoveKeyAsync(ResticRepository repository, string keyId, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(keyId) || !SnapshotIdPattern().IsMatch(keyId))
+        {
+            throw new ArgumentException($"'{keyId}' is not a restic key id.", nameof(keyId));
+        }
+
+        var run = await RunAsync(repository, ["key", "remove", keyId], Discard, ct).ConfigureAwait(false);
+        if (run.ExitCode != 0)
+        {
+            throw Failure(repository, "key remove", run);
+        }
+    }
+
     // ---- backups --------------------------------------------------------------------------
 
     private async Task<ResticBackupSummary> FinishBackupAsync(ResticRepository repository, Outcome run, BackupOutput parser, BackupErrors errors, CancellationToken ct)

@@ -49,6 +49,30 @@ public sealed class ResticCliTests : IDisposable
     }
 
     [Fact]
+    public async Task AKeyIsAddedAndTheOldOneRemovedSoOnlyTheNewPasswordOpensTheRepository()
+    {
+        var repo = Local("keys");
+        await _restic.InitAsync(repo, Ct);
+        var first = Assert.Single(await _restic.KeysAsync(repo, Ct));
+        Assert.True(first.Current);
+
+        var added = await _restic.AddKeyAsync(repo, "the successor's password", Ct);
+        var renewed = repo with { Password = "the successor's password" };
+        var seenWithNew = await _restic.KeysAsync(renewed, Ct);
+        Assert.Equal(2, seenWithNew.Count);
+        Assert.Equal(added, Assert.Single(seenWithNew, k => k.Current).Id);
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => _restic.RemoveKeyAsync(renewed, "../x", Ct));
+        await _restic.RemoveKeyAsync(renewed, first.Id, Ct);
+
+        Assert.Contains("key id", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(added, Assert.Single(await _restic.KeysAsync(renewed, Ct)).Id);
+        var old = await Assert.ThrowsAsync<ResticException>(() => _restic.SnapshotsAsync(repo, null, Ct));
+        Assert.Equal(ResticFailure.WrongPassword, old.Failure);
+        Assert.DoesNotContain(Password, old.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InitCreatesARepositoryThatThenExists()
     {
         var repo = Local("repo");

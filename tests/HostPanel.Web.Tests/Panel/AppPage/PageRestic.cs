@@ -57,4 +57,10 @@ public sealed class PageRestic : IRestic
     public Task<IReadOnlyList<ResticLock>> LocksAsync(ResticRepository repository, CancellationToken ct = default) => throw new NotSupportedException();
 
     public Task UnlockStaleAsync(ResticRepository repository, CancellationToken ct = default) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<ResticKey>> KeysAsync(ResticRepository repository, CancellationToken ct = default) => throw new NotSupportedException();
+
+    public Task<string> AddKeyAsync(ResticRepository repository, string newPassword, CancellationToken ct = default) => throw new NotSupportedException();
+
+    public Task RemoveKeyAsync(ResticRepository repository, string keyId, CancellationToken ct = default) => throw new NotSupportedException();
 }
