@@ -38,6 +38,13 @@ public interface IPeopleDirectory
     /// the person enrols again, every session ended, the hoster administrator role restored.
     /// </summary>
     Task RecoverAsync(string id, string password, CancellationToken ct = default);
+
+    /// <summary>
+    /// Whether <paramref name="password"/> and a current authenticator <paramref name="code"/>
+    /// sign this account in: false when either is wrong (the failure counts toward the account's
+    /// lockout), or the account is disabled, locked out or has no two-step sign-in.
+    /// </summary>
+    Task<bool> VerifySignInAsync(string id, string password, string code, CancellationToken ct = default);
 }
 
 /// <summary>Ends a person's sessions and tokens somewhere (panel cookies, API tokens, OIDC tokens).</summary>

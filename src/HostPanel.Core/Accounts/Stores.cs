@@ -151,3 +151,16 @@ public static class SecurityEventKinds
     public const string TokenRevoked = "token-revoked";
     public const string AccessRefused = "access-refused";
 }
+
+/// <summary>How a sign-in or an identity check was made, as <see cref="SecurityEvent.Detail"/> says it.</summary>
+public static class SecurityEventDetails
+{
+    public const string Password = "password";
+    public const string PasswordAndAuthenticator = "password and authenticator code";
+    public const string PasswordAndRecoveryCode = "password and recovery code";
+    public const string Passkey = "passkey";
+
+    /// <summary>Both factors were shown: a password with an authenticator code, or a passkey.</summary>
+    public static bool IsTwoFactor(string? detail) =>
+        detail is not null && (detail.StartsWith(PasswordAndAuthenticator, StringComparison.Ordinal) || detail.StartsWith(Passkey, StringComparison.Ordinal));
+}

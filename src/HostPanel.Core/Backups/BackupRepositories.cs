@@ -185,6 +185,31 @@ public sealed partial class BackupRepositories(IBackupTargetStore targets, ISecr
         return repository;
     }
 
+    /// <summary>
+    /// Gives the organization's repository a new password: a new key is added, the new password
+    /// kept, then every other key removed (the old password, and any key someone added by hand,
+    /// no longer open the repository). The caller holds the repository's lock. A crash between
+    /// the steps leaves a repository the kept password opens: before the new password is kept,
+    /// the old one still works (the new key is removed at the next rotation); after, the new one.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RotatePasswordAsync(string organizationId, ResticRepository repository, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        var password = RandomNumberGenerator.GetString(PasswordAlphabet, 40);
+        await restic.AddKeyAsync(repository, password, ct).ConfigureAwait(false);
+        await secrets.SetAsync(SecretOwner(organizationId), PasswordName, password, ct).ConfigureAwait(false);
+        var renewed = repository with { Password = password };
+        var removed = new List<string>();
+        foreach (var key in (await restic.KeysAsync(renewed, ct).ConfigureAwait(false)).Where(k => !k.Current))
+        {
+            await restic.RemoveKeyAsync(renewed, key.Id, ct).ConfigureAwait(false);
+            removed.Add(key.Id);
+        }
+
+        _opened.Clear();
+        return removed;
+    }
+
     /// <summary>A restic failure in words a volunteer can act on.</summary>
     public static string Explain(ResticException e, string location)
     {

@@ -291,6 +291,17 @@ public sealed partial class BackupService(
         return restored;
     }
 
+    /// <summary>
+    /// A new password for the organization's backup repository; the old one (and any other key)
+    /// stops opening it. For when someone who knew it leaves. Returns the ids of the keys removed.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RotateKeyAsync(Caller caller, string organizationId, CancellationToken ct = default)
+    {
+        var organization = await access.OrganizationAsync(caller, organizationId, OrganizationRole.Administrator, ct).ConfigureAwait(false);
+        return await WithRepositoryAsync(organization.Id, repository =>
+            Call(repository, () => repositories.RotatePasswordAsync(organization.Id, repository, ct)), ct).ConfigureAwait(false);
+    }
+
     /// <summary>When the app was last proven restorable by a drill, if ever.</summary>
     public async Task<DateTimeOffset?> LastProvenAsync(string name, CancellationToken ct = default) =>
         (await journal.ListAsync(name, null, 500, ct).ConfigureAwait(false))

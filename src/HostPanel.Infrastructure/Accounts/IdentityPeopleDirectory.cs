@@ -117,6 +117,27 @@ internal sealed class IdentityPeopleDirectory(IServiceScopeFactory scopes, TimeP
             return true;
         });
 
+    public Task<bool> VerifySignInAsync(string id, string password, string code, CancellationToken ct = default) =>
+        WithUsersAsync(async users =>
+        {
+            if (await users.FindByIdAsync(id) is not { } user || user.DisabledAt is not null || await users.IsLockedOutAsync(user)
+                || !await users.GetTwoFactorEnabledAsync(user))
+            {
+                return false;
+            }
+
+            var digits = new string((code ?? string.Empty).Where(char.IsAsciiDigit).ToArray());
+            if (await users.CheckPasswordAsync(user, password ?? string.Empty)
+                && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, digits))
+            {
+                Check(await users.ResetAccessFailedCountAsync(user), "email");
+                return true;
+            }
+
+            Check(await users.AccessFailedAsync(user), "email");
+            return false;
+        });
+
     private async Task<T> WithUsersAsync<T>(Func<UserManager<HostPanelUser>, Task<T>> body)
     {
         await using var scope = scopes.CreateAsyncScope();

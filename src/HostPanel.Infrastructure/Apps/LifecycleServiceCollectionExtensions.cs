@@ -87,6 +87,8 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<HostPanel.Core.Accounts.AccessControl>();
         services.TryAddSingleton<HostPanel.Core.Accounts.CallerResolver>();
         services.TryAddSingleton<HostPanel.Core.Accounts.MemberService>();
+        services.TryAddSingleton<HostPanel.Core.Handover.IHandoverStore, HostPanel.Infrastructure.Handover.EfHandoverStore>();
+        services.TryAddSingleton<HostPanel.Core.Handover.HandoverService>();
         services.TryAddSingleton<OperationHistory>();
         services.TryAddSingleton<HostPanel.Core.Mail.AdministratorAlerts>();
         services.TryAddSingleton<AppService>();
