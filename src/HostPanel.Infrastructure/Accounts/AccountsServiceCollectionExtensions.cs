@@ -31,6 +31,12 @@ public static class AccountsServiceCollectionExtensions
 
         // Identity's store, but with the two-factor secrets encrypted (key) and hashed (recovery codes).
         services.Replace(ServiceDescriptor.Scoped<IUserStore<HostPanelUser>, ProtectedUserStore>());
+
+        // Authenticator codes can be checked outside the panel too (a handover's sign-in proof at
+        // the console); the panel registers its own, one-use provider under the same name, which wins.
+        services.TryAddTransient<AuthenticatorTokenProvider<HostPanelUser>>();
+        services.PostConfigure<IdentityOptions>(o => o.Tokens.ProviderMap.TryAdd(
+            TokenOptions.DefaultAuthenticatorProvider, new TokenProviderDescriptor(typeof(AuthenticatorTokenProvider<HostPanelUser>))));
         return identity;
     }
 

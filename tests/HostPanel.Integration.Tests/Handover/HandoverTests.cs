@@ -1,0 +1,142 @@
+using System.Text.Json;
+using HostPanel.Cli;
+using HostPanel.Core.Accounts;
+using HostPanel.Core.Apps;
+using HostPanel.Core.Backups;
+using HostPanel.Core.Configuration;
+using HostPanel.Core.Handover;
+using HostPanel.Core.Operations;
+using HostPanel.Core.Organizations;
+using HostPanel.Infrastructure.Accounts;
+using HostPanel.Infrastructure.Backups;
+using HostPanel.Infrastructure.Data;
+using HostPanel.Integration.Tests.Apps;
+using HostPanel.Integration.Tests.TestWorld;
+using HostPanel.Tests;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HostPanel.Integration.Tests.Handover;
+
+/// <summary>An administrator leaves and a successor takes over, through the commands a person types, on the test world.</summary>
+public sealed class HandoverTests : IAsyncDisposable
+{
+    private const string Password = "Une phrase de passe assez longue 42";
+    private readonly Scratch _scratch = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask DisposeAsync() => _scratch.DisposeAsync();
+
+    [Fact]
+    public async Task AfterTheHandoverTheDepartingAdministratorIsGoneWithTheirTokensAndTheOldBackupKey()
+    {
+        var app = _scratch.Name("hand");
+        await using var life = await Lifecycle.StartAsync(_scratch.DataDirectory, 1, Ct, null, services => services.AddHostPanelAccounts(new HostPanelOptions { DataDirectory = _scratch.DataDirectory }));
+        var root = Callers.Root;
+        await life.Get<OrganizationService>().AddAsync(root, "atelier", "Atelier vélo", Ct);
+        var install = await life.Apps.InstallAsync(new InstallRequest("notes", root) { Name = app, Domain = $"{app}.velo-lyon.fr", OrganizationId = "atelier" }, Ct);
+        Assert.True(install.State == OperationState.Succeeded, $"{install.State}: {install.Outcome} {install.Detail}");
+        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(app, root, Ct)).State);
+
+        var people = life.Get<IPeopleDirectory>();
+        var memberships = life.Get<IMembershipStore>();
+        var members = life.Get<MemberService>();
+        var resolver = life.Get<CallerResolver>();
+        var claire = await people.CreateAsync("claire@velo-lyon.fr", "Claire", Password, Ct);
+        var malik = await people.CreateAsync("malik@velo-lyon.fr", "Malik", Password, Ct);
+        await memberships.SaveAsync(new Membership(claire.Id, "atelier", OrganizationRole.Administrator, DateTimeOffset.UtcNow), Ct);
+        await memberships.SaveAsync(new Membership(malik.Id, "atelier", OrganizationRole.Member, DateTimeOffset.UtcNow), Ct);
+        var authenticatorKey = await EnrolAuthenticatorAsync(life, malik.Id);
+        var (_, claireToken) = await members.CreateTokenAsync((await resolver.ForPersonAsync(claire.Id, Ct))!, "atelier", OrganizationRole.Administrator, "scripts de Claire", null, Ct);
+        var oldRepository = await life.Get<BackupRepositories>().DescribeAsync("atelier", Ct);
+
+        await WriteSettingsAsync();
+        var passwordFile = Path.Combine(_scratch.DataDirectory, "malik-password");
+        await File.WriteAllTextAsync(passwordFile, Password, Ct);
+
+        var start = await HostPanelAsync(null, "handover", "start", "--from", claire.Email, "--to", malik.Email, "--org", "atelier");
+        Assert.True(start.Code == HostPanelCli.ExitUnhealthy, start.ToString());
+        Assert.Contains("[x]", start.Output, StringComparison.Ordinal); // the successor is administrator now
+        Assert.Equal(OrganizationRole.Administrator, (await memberships.FindAsync(malik.Id, "atelier", Ct))!.Role);
+
+        // Not yet: both proofs are missing, and they are named.
+        var early = await HostPanelAsync(null, "handover", "complete", "--org", "atelier");
+        Assert.Equal(1, early.Code);
+        Assert.Contains(malik.Email, early.Error, StringComparison.Ordinal);
+
+        var wrongCode = await HostPanelAsync(null, "handover", "prove-sign-in", "--org", "atelier", "--password-file", passwordFile, "--code", "000000");
+        Assert.Equal(1, wrongCode.Code);
+        var proven = await HostPanelAsync(null, "handover", "prove-sign-in", "--org", "atelier", "--password-file", passwordFile, "--code", Totp.Code(authenticatorKey, Totp.StepAt(DateTimeOffset.UtcNow)));
+        Assert.True(proven.Code == HostPanelCli.ExitUnhealthy, proven.ToString()); // the drill is still missing
+
+        // The successor proves they can decrypt a backup: a restore drill under their own account.
+        var (_, malikToken) = await members.CreateTokenAsync((await resolver.ForPersonAsync(malik.Id, Ct))!, "atelier", OrganizationRole.Administrator, "portable de Malik", null, Ct);
+        var drill = await HostPanelAsync(malikToken, "backup", "drill", app);
+        Assert.True(drill.Code == 0, drill.ToString());
+        var ready = await HostPanelAsync(null, "handover", "status", "--org", "atelier");
+        Assert.True(ready.Code == 0, ready.ToString());
+
+        // The person leaving cannot complete it themselves.
+        var byClaire = await HostPanelAsync(claireToken, "handover", "complete", "--org", "atelier");
+        Assert.Equal(1, byClaire.Code);
+
+        var complete = await HostPanelAsync(malikToken, "handover", "complete", "--org", "atelier");
+        Assert.True(complete.Code == 0, complete.ToString());
+
+        // Claire can no longer sign in (her account belonged to this organization only) nor use her token.
+        Assert.Null(await people.FindByEmailAsync(claire.Email, Ct));
+        Assert.False(await people.VerifySignInAsync(claire.Id, Password, "000000", Ct));
+        var claireAfter = await HostPanelAsync(claireToken, "app", "list");
+        Assert.Equal(1, claireAfter.Code);
+
+        // The old backup password no longer opens the repository; the new one does, and Malik's token still works.
+        var restic = new ResticCli(cacheDirectory: Path.Combine(_scratch.DataDirectory, "cache", "restic-test"));
+        var refused = await Assert.ThrowsAsync<ResticException>(() => restic.SnapshotsAsync(oldRepository, null, Ct));
+        Assert.Equal(ResticFailure.WrongPassword, refused.Failure);
+        var newRepository = await life.Get<BackupRepositories>().DescribeAsync("atelier", Ct);
+        Assert.NotEqual(oldRepository.Password, newRepository.Password);
+        Assert.NotEmpty(await restic.SnapshotsAsync(newRepository, [BackupTags.MainPart], Ct));
+        Assert.Single(await restic.KeysAsync(newRepository, Ct));
+        var key = await HostPanelAsync(malikToken, "backup", "export-key", "--json");
+        using (var json = JsonDocument.Parse(key.Output))
+        {
+            Assert.Equal(newRepository.Password, json.RootElement.GetProperty("password").GetString());
+        }
+
+        var after = await HostPanelAsync(malikToken, "handover", "status");
+        Assert.Contains(claire.Email, after.Output, StringComparison.Ordinal);
+        Assert.Equal(0, after.Code);
+        var done = Assert.Single(await life.Get<IHandoverStore>().ListAsync("atelier", Ct));
+        Assert.NotNull(done.CompletedAt);
+        Assert.Equal(malik.Email, done.CompletedBy);
+    }
+
+    private async Task<string> EnrolAuthenticatorAsync(Lifecycle life, string userId)
+    {
+        await using var scope = life.Get<IServiceScopeFactory>().CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<HostPanelUser>>();
+        var user = (await users.FindByIdAsync(userId))!;
+        await users.ResetAuthenticatorKeyAsync(user);
+        await users.SetTwoFactorEnabledAsync(user, true);
+        return (await users.GetAuthenticatorKeyAsync(user))!;
+    }
+
+    private Task WriteSettingsAsync() => File.WriteAllTextAsync(Path.Combine(_scratch.DataDirectory, "appsettings.json"), JsonSerializer.Serialize(new
+    {
+        DockerEndpoint = World.DockerHost,
+        UtilityImage = World.WebImage,
+        DnsServers = World.Dns,
+        PublicAddresses = "127.0.0.1",
+        CatalogDirectory = RepositoryPaths.TestCatalog(1),
+    }), Ct);
+
+    private async Task<(int Code, string Output, string Error)> HostPanelAsync(string? token, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        string[] full = token is null ? ["--data-dir", _scratch.DataDirectory, .. args] : ["--data-dir", _scratch.DataDirectory, "--token", token, .. args];
+        var code = await HostPanelCli.RunAsync(full, output, error, Ct);
+        return (code, output.ToString(), error.ToString());
+    }
+}
