@@ -1,4 +1,5 @@
 using HostPanel.Infrastructure.Accounts;
+using HostPanel.Infrastructure.Handover;
 using HostPanel.Infrastructure.Mail;
 using HostPanel.Infrastructure.Secrets;
 using HostPanel.Infrastructure.State;
@@ -64,6 +65,8 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
 
     internal DbSet<SecurityEventRow> SecurityEvents => Set<SecurityEventRow>();
 
+    internal DbSet<ExternalAccountRow> ExternalAccounts => Set<ExternalAccountRow>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -89,6 +92,7 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
         builder.ApplyConfiguration(new MailProfileRowConfiguration());
         builder.ApplyConfiguration(new QuotaRowConfiguration());
         AccountModel.Configure(builder);
+        builder.ApplyConfiguration(new ExternalAccountRowConfiguration());
 
         // The single sign-on provider's clients, authorizations, scopes and tokens (OpenIddict).
         builder.UseOpenIddict();
