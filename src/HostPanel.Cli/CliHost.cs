@@ -6,7 +6,6 @@ using HostPanel.Infrastructure.Accounts;
 using HostPanel.Infrastructure.Apps;
 using HostPanel.Infrastructure.Configuration;
 using HostPanel.Infrastructure.Data;
-using HostPanel.Infrastructure.Handover;
 using HostPanel.Infrastructure.State;
 using HostPanel.Infrastructure.Docker;
 using Microsoft.Extensions.Configuration;
@@ -88,7 +87,6 @@ internal static class CliHost
             services.AddHostPanelState(options);
             services.AddHostPanelLifecycle(options);
             services.AddHostPanelAccounts(options);
-            services.AddHostPanelContinuity();
             services.AddSingleton<CliCaller>();
         }
 

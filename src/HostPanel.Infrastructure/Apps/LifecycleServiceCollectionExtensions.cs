@@ -9,6 +9,7 @@ using HostPanel.Core.Edge;
 using HostPanel.Infrastructure.Certificates;
 using HostPanel.Infrastructure.Domains;
 using HostPanel.Infrastructure.Edge;
+using HostPanel.Infrastructure.Handover;
 using HostPanel.Infrastructure.Mail;
 using HostPanel.Infrastructure.SingleSignOn;
 using HostPanel.Core.Engine;
@@ -86,6 +87,9 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<HostPanel.Core.Accounts.AccessControl>();
         services.TryAddSingleton<HostPanel.Core.Accounts.CallerResolver>();
         services.TryAddSingleton<HostPanel.Core.Accounts.MemberService>();
+
+        // Continuity: external accounts and the bus-factor checks (which also need the recovery kit's state).
+        services.AddHostPanelContinuity();
         services.TryAddSingleton<OperationHistory>();
         services.TryAddSingleton<HostPanel.Core.Mail.AdministratorAlerts>();
         services.TryAddSingleton<AppService>();

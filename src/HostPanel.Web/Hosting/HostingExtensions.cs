@@ -2,7 +2,6 @@ using HostPanel.Core.Configuration;
 using HostPanel.Infrastructure.Configuration;
 using HostPanel.Infrastructure.Apps;
 using HostPanel.Infrastructure.Data;
-using HostPanel.Infrastructure.Handover;
 using HostPanel.Infrastructure.State;
 using HostPanel.Infrastructure.Docker;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -63,7 +62,6 @@ public static class HostingExtensions
         builder.Services.AddDockerEngine();
         builder.Services.AddHostPanelState(options);
         builder.Services.AddHostPanelLifecycle(options);
-        builder.Services.AddHostPanelContinuity();
         builder.Services.AddHostedService<ReconcileAtStartup>();
         builder.Services.AddHostedService<BackupScheduler>();
         builder.Services.AddHostedService<CertificateScheduler>();
