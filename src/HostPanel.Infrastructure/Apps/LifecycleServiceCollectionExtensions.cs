@@ -9,6 +9,7 @@ using HostPanel.Core.Edge;
 using HostPanel.Infrastructure.Certificates;
 using HostPanel.Infrastructure.Domains;
 using HostPanel.Infrastructure.Edge;
+using HostPanel.Infrastructure.Handover;
 using HostPanel.Infrastructure.Mail;
 using HostPanel.Infrastructure.SingleSignOn;
 using HostPanel.Core.Engine;
@@ -89,6 +90,9 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<HostPanel.Core.Accounts.MemberService>();
         services.TryAddSingleton<HostPanel.Core.Handover.IHandoverStore, HostPanel.Infrastructure.Handover.EfHandoverStore>();
         services.TryAddSingleton<HostPanel.Core.Handover.HandoverService>();
+
+        // Continuity: external accounts and the bus-factor checks (which also need the recovery kit's state).
+        services.AddHostPanelContinuity();
         services.TryAddSingleton<OperationHistory>();
         services.TryAddSingleton<HostPanel.Core.Mail.AdministratorAlerts>();
         services.TryAddSingleton<AppService>();

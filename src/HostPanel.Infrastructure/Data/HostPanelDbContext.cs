@@ -1,4 +1,5 @@
 using HostPanel.Infrastructure.Accounts;
+using HostPanel.Infrastructure.Handover;
 using HostPanel.Infrastructure.Mail;
 using HostPanel.Infrastructure.Secrets;
 using HostPanel.Infrastructure.State;
@@ -65,6 +66,7 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
     internal DbSet<SecurityEventRow> SecurityEvents => Set<SecurityEventRow>();
 
     internal DbSet<Handover.HandoverRow> Handovers => Set<Handover.HandoverRow>();
+    internal DbSet<ExternalAccountRow> ExternalAccounts => Set<ExternalAccountRow>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -92,6 +94,7 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
         builder.ApplyConfiguration(new QuotaRowConfiguration());
         builder.ApplyConfiguration(new Handover.HandoverRowConfiguration());
         AccountModel.Configure(builder);
+        builder.ApplyConfiguration(new ExternalAccountRowConfiguration());
 
         // The single sign-on provider's clients, authorizations, scopes and tokens (OpenIddict).
         builder.UseOpenIddict();

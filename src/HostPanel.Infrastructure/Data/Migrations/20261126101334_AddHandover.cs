@@ -6,11 +6,35 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace HostPanel.Infrastructure.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class AddHandovers : Migration
+    public partial class AddHandover : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "ExternalAccounts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Purpose = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    SignInAddress = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Holders = table.Column<string>(type: "TEXT", nullable: false),
+                    Notes = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExternalAccounts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExternalAccounts_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateTable(
                 name: "Handovers",
                 columns: table => new
@@ -41,6 +65,11 @@ namespace HostPanel.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ExternalAccounts_OrganizationId",
+                table: "ExternalAccounts",
+                column: "OrganizationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Handovers_OrganizationId_StartedAt",
                 table: "Handovers",
                 columns: new[] { "OrganizationId", "StartedAt" });
@@ -49,6 +78,9 @@ namespace HostPanel.Infrastructure.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ExternalAccounts");
+
             migrationBuilder.DropTable(
                 name: "Handovers");
         }
