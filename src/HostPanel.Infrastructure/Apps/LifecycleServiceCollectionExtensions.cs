@@ -86,6 +86,7 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<HostPanel.Core.Accounts.AccessControl>();
         services.TryAddSingleton<HostPanel.Core.Accounts.CallerResolver>();
         services.TryAddSingleton<HostPanel.Core.Accounts.MemberService>();
+        services.TryAddSingleton<HostPanel.Core.Handover.AuditService>();
         services.TryAddSingleton<OperationHistory>();
         services.TryAddSingleton<HostPanel.Core.Mail.AdministratorAlerts>();
         services.TryAddSingleton<AppService>();

@@ -1,4 +1,5 @@
 using HostPanel.Infrastructure.Accounts;
+using HostPanel.Infrastructure.Handover;
 using HostPanel.Infrastructure.Mail;
 using HostPanel.Infrastructure.Secrets;
 using HostPanel.Infrastructure.State;
@@ -64,6 +65,8 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
 
     internal DbSet<SecurityEventRow> SecurityEvents => Set<SecurityEventRow>();
 
+    internal DbSet<AuditEntryRow> AuditEntries => Set<AuditEntryRow>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -88,6 +91,7 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
         builder.ApplyConfiguration(new ChallengeRowConfiguration());
         builder.ApplyConfiguration(new MailProfileRowConfiguration());
         builder.ApplyConfiguration(new QuotaRowConfiguration());
+        builder.ApplyConfiguration(new AuditEntryRowConfiguration());
         AccountModel.Configure(builder);
 
         // The single sign-on provider's clients, authorizations, scopes and tokens (OpenIddict).
