@@ -77,6 +77,7 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<ICertificateAuthority, AcmeCertificateAuthority>();
         services.TryAddSingleton<CertificateService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationObserver, EdgeObserver>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationObserver, HostPanel.Core.Handover.AuditObserver>());
 
         services.AddHostPanelMail(options);
         services.AddHostPanelSingleSignOn(options);

@@ -35,45 +35,65 @@ internal sealed class EfAuditStore(
     public async Task RecordAsync(AuditRecord record, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(record);
+        AuditEntry entry;
         try
         {
-            await AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
+            entry = await InsertAsync(record, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             logger.LogError(e, "The audit log could not record {Action} by {Actor} on {Subject}; kept in {File}", record.Action, record.Actor, record.Subject, UnrecordedPath);
-            try
-            {
-                var line = JsonSerializer.Serialize(new UnrecordedAction(time.GetUtcNow(), record, e.Message), Json);
-                await File.AppendAllTextAsync(UnrecordedPath, line + "\n", CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception second) when (second is IOException or UnauthorizedAccessException)
-            {
-                logger.LogError(second, "The unrecorded audit action could not be kept in {File} either", UnrecordedPath);
-            }
+            await KeepUnrecordedAsync(record, e).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await _anchor.AdvanceAsync(entry, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The entry is in the log; the check will say the anchor is behind.
+            logger.LogError(e, "The audit log's head anchor {File} could not be moved to entry {Sequence}", _anchor.Path, entry.Sequence);
         }
     }
 
     public async Task<AuditEntry> AppendAsync(AuditRecord record, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        AuditEntry entry;
-        await using (var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false))
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-            var last = await db.AuditEntries.AsNoTracking()
-                .OrderByDescending(e => e.Sequence)
-                .Select(e => new { e.Sequence, e.Hash })
-                .FirstOrDefaultAsync(ct).ConfigureAwait(false);
-            entry = AuditChain.Next(last?.Sequence ?? 0, last?.Hash ?? AuditChain.Genesis, record, time.GetUtcNow());
-            db.AuditEntries.Add(AuditEntryRow.From(entry));
-            await db.SaveChangesAsync(ct).ConfigureAwait(false);
-            await transaction.CommitAsync(ct).ConfigureAwait(false);
-        }
+        var entry = await InsertAsync(record, ct).ConfigureAwait(false);
 
         // After the commit: a crash here leaves the anchor one entry behind, which is not tampering.
         await _anchor.AdvanceAsync(entry, CancellationToken.None).ConfigureAwait(false);
         return entry;
+    }
+
+    private async Task<AuditEntry> InsertAsync(AuditRecord record, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        await using var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var last = await db.AuditEntries.AsNoTracking()
+            .OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash })
+            .FirstOrDefaultAsync(ct).ConfigureAwait(false);
+        var entry = AuditChain.Next(last?.Sequence ?? 0, last?.Hash ?? AuditChain.Genesis, record, time.GetUtcNow());
+        db.AuditEntries.Add(AuditEntryRow.From(entry));
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return entry;
+    }
+
+    private async Task KeepUnrecordedAsync(AuditRecord record, Exception cause)
+    {
+        try
+        {
+            var line = JsonSerializer.Serialize(new UnrecordedAction(time.GetUtcNow(), record, cause.Message), Json);
+            await File.AppendAllTextAsync(UnrecordedPath, line + "\n", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError(e, "The unrecorded audit action could not be kept in {File} either", UnrecordedPath);
+        }
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ChainAsync(CancellationToken ct = default)
