@@ -116,11 +116,11 @@ public sealed class AuditLogTests : IDisposable
         Assert.Contains("--since", bad.Error, StringComparison.Ordinal);
     }
 
-    public static TheoryData<string, string> Tamperings() => new()
+    public static TheoryData<string, string, long[]> Tamperings() => new()
     {
-        { "UPDATE AuditEntries SET Subject = 'mallory@evil.example' WHERE Sequence = 3", AuditText.Format("VerifyEdited", 3, 3) },
-        { "UPDATE AuditEntries SET Result = 'Refused' WHERE Sequence = 1", AuditText.Format("VerifyEdited", 1, 1) },
-        { "DELETE FROM AuditEntries WHERE Sequence = 2", AuditText.Format("VerifyGap", 2, 3) },
+        { "UPDATE AuditEntries SET Subject = 'mallory@evil.example' WHERE Sequence = 3", nameof(AuditProblem.Edited), [3, 3] },
+        { "UPDATE AuditEntries SET Result = 'Refused' WHERE Sequence = 1", nameof(AuditProblem.Edited), [1, 1] },
+        { "DELETE FROM AuditEntries WHERE Sequence = 2", nameof(AuditProblem.Removed), [2, 3] },
         {
             """
             CREATE TEMP TABLE Kept AS SELECT * FROM AuditEntries WHERE Id IN (2, 4);
@@ -129,15 +129,24 @@ public sealed class AuditLogTests : IDisposable
               (SELECT Sequence, At, Actor, OrganizationId, Action, Subject, Result, OperationId, Detail, PreviousHash, Hash FROM Kept WHERE Kept.Id = 6 - AuditEntries.Id)
               WHERE Id IN (2, 4);
             """,
-            AuditText.Format("VerifyReordered", 4, 2, 2)
+            nameof(AuditProblem.Reordered),
+            [4, 2, 2]
         },
-        { "DELETE FROM AuditEntries WHERE Sequence >= 4", AuditText.Format("VerifyNewestRemoved", 4, 5) },
+        { "DELETE FROM AuditEntries WHERE Sequence >= 4", nameof(AuditProblem.NewestRemoved), [4, 5] },
     };
 
     [Theory]
     [MemberData(nameof(Tamperings))]
-    public async Task TamperingWithTheTableIsReportedAtTheFirstBadEntry(string sql, string said)
+    public async Task TamperingWithTheTableIsReportedAtTheFirstBadEntry(string sql, string problem, long[] at)
     {
+        var key = problem switch
+        {
+            nameof(AuditProblem.Edited) => "VerifyEdited",
+            nameof(AuditProblem.Removed) => "VerifyGap",
+            nameof(AuditProblem.Reordered) => "VerifyReordered",
+            _ => "VerifyNewestRemoved",
+        };
+        var said = AuditText.Format(key, [.. at.Cast<object?>()]);
         await WriteThroughTheServicesAsync();
         Assert.Equal(0, (await CliAsync("audit", "verify")).Code);
 
@@ -253,7 +262,13 @@ public sealed class AuditLogTests : IDisposable
 
         // The hoster sees everything, the server-wide entries (organizations made) included.
         var all = await audit.ListAsync(Callers.Root, null, ct: Ct);
-        Assert.Equal(8, all.Count);
+        Assert.Equal(9, all.Count);
+
+        // Alice's two refused reads are kept: the one on an organization she belongs to under it, the other server-wide.
+        Assert.Equal(
+            [("access.refused", (string?)null, AuditResult.Refused), ("access.refused", "edition", AuditResult.Refused)],
+            all.Take(2).Select(l => (l.Entry.Action, l.Entry.OrganizationId, l.Entry.Result)));
+        Assert.All(all.Take(2), l => Assert.Equal(alice.Name, l.Entry.Actor));
         Assert.Contains(all, l => l.Entry.OrganizationId is null && l.Entry.Action == AuditActions.OrganizationAdd && l.Entry.Subject == "edition");
     }
 
