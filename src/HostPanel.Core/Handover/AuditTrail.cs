@@ -19,12 +19,13 @@ public static class AuditTrail
         string? subject,
         AuditResult result = AuditResult.Succeeded,
         string? detail = null,
+        Guid? operationId = null,
         CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
         return audit is null
             ? Task.CompletedTask
-            : audit.RecordAsync(new AuditRecord { Actor = caller.Name, OrganizationId = organizationId, Action = action, Subject = subject, Result = result, Detail = detail }, ct);
+            : audit.RecordAsync(new AuditRecord { Actor = caller.Name, OrganizationId = organizationId, Action = action, Subject = subject, Result = result, Detail = detail, OperationId = operationId }, ct);
     }
 }
 

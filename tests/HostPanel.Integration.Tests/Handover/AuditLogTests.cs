@@ -320,6 +320,50 @@ public sealed class AuditLogTests : IDisposable
         Assert.Equal("benevoles", kept.GetProperty("record").GetProperty("subject").GetString());
     }
 
+    [Fact]
+    public async Task MembersTokensAndRefusalsAreRecordedWithoutSecrets()
+    {
+        await WriteThroughTheServicesAsync();
+        await using var services = await ServicesAsync();
+        var members = services.GetRequiredService<MemberService>();
+        var invitation = await members.InviteAsync(Callers.Root, "velo", "dana@velo.example.org", OrganizationRole.Member, [], Ct);
+        var secret = invitation.Link.Split('/')[^1];
+        var dana = await members.AcceptAsync(secret, "Dana", "a long enough password", Ct);
+        var asDana = new Caller { Id = dana.Id, Name = dana.Email, Roles = new Dictionary<string, OrganizationRole> { ["velo"] = OrganizationRole.Member } };
+        var (token, tokenSecret) = await members.CreateTokenAsync(asDana, "velo", OrganizationRole.Member, "scripts", null, Ct);
+        await members.RevokeTokenAsync(asDana, token.Id, Ct);
+        await Assert.ThrowsAsync<AccessDeniedException>(() => members.AddGroupAsync(asDana, "velo", "pirates", null, Ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => members.RecoverAdministratorAsync(asDana, dana.Email, "another long password", Ct));
+        await members.SetRoleAsync(Callers.Root, "velo", dana.Email, OrganizationRole.Member, Ct);
+        await members.SuspendAsync(Callers.Root, "velo", dana.Email, true, Ct);
+        await members.RemoveAsync(Callers.Root, "velo", dana.Email, Ct);
+
+        var chain = await services.GetRequiredService<IAuditStore>().ChainAsync(Ct);
+        Assert.Equal(
+            [
+                ("member.invite", "test", "dana@velo.example.org", AuditResult.Succeeded),
+                ("member.join", "dana@velo.example.org", "dana@velo.example.org", AuditResult.Succeeded),
+                ("token.create", "dana@velo.example.org", $"scripts ({token.Id})", AuditResult.Succeeded),
+                ("token.revoke", "dana@velo.example.org", $"scripts ({token.Id})", AuditResult.Succeeded),
+                ("access.refused", "dana@velo.example.org", "organization velo needs Administrator", AuditResult.Refused),
+                ("access.refused", "dana@velo.example.org", "admin.recover", AuditResult.Refused),
+                ("member.role", "test", "dana@velo.example.org", AuditResult.Succeeded),
+                ("member.suspend", "test", "dana@velo.example.org", AuditResult.Succeeded),
+                ("member.remove", "test", "dana@velo.example.org", AuditResult.Succeeded),
+            ],
+            chain.Skip(5).Select(e => (e.Action, e.Actor, e.Subject!, e.Result)));
+        Assert.True(AuditVerifier.Verify(chain, await services.GetRequiredService<IAuditStore>().AnchorAsync(Ct)).IsIntact);
+
+        // Neither the invitation's secret, nor the token's, nor a password is anywhere in the log.
+        var everything = string.Join("\n", chain.Select(e => string.Join("|", e.Actor, e.Subject, e.Detail)));
+        Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(tokenSecret, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("password", everything, StringComparison.OrdinalIgnoreCase);
+
+        // Finished operations are recorded by an observer the runner calls.
+        Assert.Contains(services.GetServices<HostPanel.Core.Operations.IOperationObserver>(), o => o is AuditObserver);
+    }
+
     private static string AuditCliWords(string key) => HostPanel.Cli.Handover.AuditCliText.Get(key);
 
     /// <summary>A strict RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks.</summary>
