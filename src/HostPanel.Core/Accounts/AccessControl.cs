@@ -1,4 +1,5 @@
 using HostPanel.Core.Apps;
+using HostPanel.Core.Handover;
 using HostPanel.Core.Organizations;
 using HostPanel.Core.Resources;
 
@@ -11,9 +12,10 @@ namespace HostPanel.Core.Accounts;
 /// name or a count across the wall between organizations. An object the caller may see but not
 /// change is refused with <see cref="AccessDeniedException"/>.
 /// Every refusal of a person (or of a person's token) is kept as a security event
-/// (<see cref="SecurityEventKinds.AccessRefused"/>), so that probing shows in the audit trail.
+/// (<see cref="SecurityEventKinds.AccessRefused"/>) and in the audit log (refused), so that
+/// probing shows in the audit trail.
 /// </summary>
-public sealed class AccessControl(IOrganizationStore organizations, IInstanceStore instances, IGroupStore groups, ISecurityEventStore? events = null, TimeProvider? time = null)
+public sealed class AccessControl(IOrganizationStore organizations, IInstanceStore instances, IGroupStore groups, ISecurityEventStore? events = null, TimeProvider? time = null, IAuditLog? audit = null)
 {
     /// <summary>Server-wide actions (organizations, quotas, the engine, the proxy, the panel's mail).</summary>
     public static void RequireHoster(Caller caller)
@@ -24,6 +26,27 @@ public sealed class AccessControl(IOrganizationStore organizations, IInstanceSto
             throw new AccessDeniedException(CoreText.Get("NeedsHosterAdministrator"));
         }
     }
+
+    /// <summary>
+    /// Like <see cref="RequireHoster"/>, for application services: a refusal is kept as a security
+    /// event and in the audit log under <paramref name="action"/>.
+    /// </summary>
+    public async Task RequireHosterAsync(Caller caller, string action, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.IsHosterAdministrator)
+        {
+            await RefusedAsync(caller, action, null, ct).ConfigureAwait(false);
+            RequireHoster(caller);
+        }
+    }
+
+    /// <summary>
+    /// Keeps a refusal decided outside this class (a service's own rule, such as "root only") as a
+    /// security event and in the audit log, then lets the caller throw.
+    /// </summary>
+    public Task RecordRefusalAsync(Caller caller, string what, string? organizationId, CancellationToken ct = default) =>
+        RefusedAsync(caller, what, organizationId, ct);
 
     /// <summary>The organizations the caller belongs to (all of them for a hoster administrator).</summary>
     public async Task<IReadOnlyList<Organization>> OrganizationsAsync(Caller caller, CancellationToken ct = default)
@@ -61,13 +84,13 @@ public sealed class AccessControl(IOrganizationStore organizations, IInstanceSto
                 return await organizations.EnsureDefaultAsync(ct).ConfigureAwait(false);
             }
 
-            await RefusedAsync(caller, $"organization {organizationId}", ct).ConfigureAwait(false);
+            await RefusedAsync(caller, $"organization {organizationId}", null, ct).ConfigureAwait(false);
             throw new AppRequestException("org", CoreText.Format("UnknownOrganization", organizationId, Names(visible.Select(o => o.Id))));
         }
 
         if (caller.RoleIn(organization.Id) < needed)
         {
-            await RefusedAsync(caller, $"organization {organization.Id} needs {needed}", ct).ConfigureAwait(false);
+            await RefusedAsync(caller, $"organization {organization.Id} needs {needed}", organization.Id, ct).ConfigureAwait(false);
             throw new AccessDeniedException(CoreText.Get("NeedsOrganizationAdministrator"));
         }
 
@@ -84,14 +107,14 @@ public sealed class AccessControl(IOrganizationStore organizations, IInstanceSto
         var instance = await instances.FindAsync(name, ct).ConfigureAwait(false);
         if (instance is null || !await MaySeeAsync(caller, instance, ct).ConfigureAwait(false))
         {
-            await RefusedAsync(caller, $"app {name}", ct).ConfigureAwait(false);
+            await RefusedAsync(caller, $"app {name}", null, ct).ConfigureAwait(false);
             var known = await AppsAsync(caller, null, includeRemoved: false, ct).ConfigureAwait(false);
             throw new AppRequestException("instance", CoreText.Format("UnknownInstance", name, Names(known.Select(i => i.Name))));
         }
 
         if (caller.RoleIn(instance.OrganizationId) < needed)
         {
-            await RefusedAsync(caller, $"app {name} needs {needed}", ct).ConfigureAwait(false);
+            await RefusedAsync(caller, $"app {name} needs {needed}", instance.OrganizationId, ct).ConfigureAwait(false);
             throw new AccessDeniedException(CoreText.Get("NeedsOrganizationAdministrator"));
         }
 
@@ -155,15 +178,21 @@ public sealed class AccessControl(IOrganizationStore organizations, IInstanceSto
             _ => false,
         };
 
-    private async Task RefusedAsync(Caller caller, string what, CancellationToken ct)
+    private async Task RefusedAsync(Caller caller, string what, string? organizationId, CancellationToken ct)
     {
-        if (events is null || !caller.IsPerson)
+        if (!caller.IsPerson)
         {
             return;
         }
 
         var detail = caller.TokenId is null ? what : $"{what} (token {caller.TokenId})";
-        await events.AddAsync(new SecurityEvent((time ?? TimeProvider.System).GetUtcNow(), SecurityEventKinds.AccessRefused, caller.Id, caller.Name, null, detail[..Math.Min(detail.Length, 500)]), ct).ConfigureAwait(false);
+        if (events is not null)
+        {
+            await events.AddAsync(new SecurityEvent((time ?? TimeProvider.System).GetUtcNow(), SecurityEventKinds.AccessRefused, caller.Id, caller.Name, null, detail[..Math.Min(detail.Length, 500)]), ct).ConfigureAwait(false);
+        }
+
+        // An unknown organization or app stays out of the organization's entries: only hosters read those.
+        await audit.RecordAsync(caller, AuditActions.AccessRefused, organizationId, detail, AuditResult.Refused, ct: ct).ConfigureAwait(false);
     }
 
     /// <summary>Names for a refusal's "known ones" list, or "none".</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using HostPanel.Core.Apps;
 using HostPanel.Core.Configuration;
+using HostPanel.Core.Handover;
 using HostPanel.Core.Mail;
 using HostPanel.Core.Resources;
 
@@ -29,7 +30,8 @@ public sealed partial class MemberService(
     IEnumerable<ISessionRevoker> revokers,
     MailService mail,
     HostPanelOptions options,
-    TimeProvider time)
+    TimeProvider time,
+    IAuditLog? audit = null)
 {
     public const string InvitationPath = "/invitation/";
 
@@ -79,6 +81,8 @@ public sealed partial class MemberService(
             }
         }
 
+        // The link holds the invitation's secret: only the role and whether it was mailed are kept.
+        await audit.RecordAsync(caller, AuditActions.MemberInvite, organization.Id, address, detail: $"{OrganizationRoles.Word(role)}{(mailed ? ", mailed" : string.Empty)}", ct: ct).ConfigureAwait(false);
         return new InvitationSent(invitation, link, mailed, problem);
     }
 
@@ -171,6 +175,7 @@ public sealed partial class MemberService(
 
         await memberships.SaveAsync(membership with { Role = role }, ct).ConfigureAwait(false);
         await tokens.RevokeAllAsync(person.Id, organizationIdFound, time.GetUtcNow(), ct).ConfigureAwait(false);
+        await audit.RecordAsync(caller, AuditActions.MemberRole, organizationIdFound, person.Email, detail: OrganizationRoles.Word(role), ct: ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -192,6 +197,7 @@ public sealed partial class MemberService(
         }
 
         await RecordAsync(suspended ? SecurityEventKinds.Disabled : SecurityEventKinds.Enabled, person, caller, organizationIdFound, ct).ConfigureAwait(false);
+        await audit.RecordAsync(caller, suspended ? AuditActions.MemberSuspend : AuditActions.MemberResume, organizationIdFound, person.Email, ct: ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -209,6 +215,7 @@ public sealed partial class MemberService(
         await memberships.RemoveAsync(person.Id, organizationIdFound, ct).ConfigureAwait(false);
         await EndSessionsAsync(person.Id, organizationIdFound, ct).ConfigureAwait(false);
         await RecordAsync(SecurityEventKinds.Removed, person, caller, organizationIdFound, ct).ConfigureAwait(false);
+        await audit.RecordAsync(caller, AuditActions.MemberRemove, organizationIdFound, person.Email, ct: ct).ConfigureAwait(false);
         if (!person.IsHosterAdministrator && (await memberships.ForUserAsync(person.Id, ct).ConfigureAwait(false)).Count == 0)
         {
             await people.DeleteAsync(person.Id, ct).ConfigureAwait(false);
@@ -225,6 +232,7 @@ public sealed partial class MemberService(
         ArgumentNullException.ThrowIfNull(caller);
         if (caller.Id != Caller.ServerId)
         {
+            await access.RecordRefusalAsync(caller, AuditActions.AdministratorRecover, null, ct).ConfigureAwait(false);
             throw new AccessDeniedException(CoreText.Get("RecoverNeedsRoot"));
         }
 
@@ -235,6 +243,7 @@ public sealed partial class MemberService(
         await RunRevokersAsync(person.Id, ct).ConfigureAwait(false);
 
         await RecordAsync(SecurityEventKinds.AdministratorRecovered, person, caller, null, ct).ConfigureAwait(false);
+        await audit.RecordAsync(caller, AuditActions.AdministratorRecover, null, person.Email, ct: ct).ConfigureAwait(false);
         return await people.FindAsync(person.Id, ct).ConfigureAwait(false) ?? person;
     }
 
@@ -261,6 +270,7 @@ public sealed partial class MemberService(
 
         var group = new Group(organization.Id, name, text, time.GetUtcNow());
         await groups.AddAsync(group, ct).ConfigureAwait(false);
+        await audit.RecordAsync(caller, AuditActions.GroupAdd, organization.Id, group.Name, ct: ct).ConfigureAwait(false);
         return group;
     }
 
@@ -281,6 +291,7 @@ public sealed partial class MemberService(
     {
         var group = await GroupAsync(caller, organizationId, name, ct).ConfigureAwait(false);
         await groups.RemoveAsync(group.OrganizationId, group.Name, ct).ConfigureAwait(false);
+        await audit.RecordAsync(caller, AuditActions.GroupRemove, group.OrganizationId, group.Name, ct: ct).ConfigureAwait(false);
     }
 
     /// <summary>Adds members to a group and removes others (addresses of members of the organization).</summary>
@@ -296,6 +307,12 @@ public sealed partial class MemberService(
                 var (_, person, _) = await MemberAsync(caller, group.OrganizationId, email, ct).ConfigureAwait(false);
                 await groups.SetMemberAsync(group.OrganizationId, group.Name, person.Id, member, ct).ConfigureAwait(false);
             }
+        }
+
+        var changes = add.Select(e => "+" + e.Trim()).Concat(remove.Select(e => "-" + e.Trim())).ToList();
+        if (changes.Count > 0)
+        {
+            await audit.RecordAsync(caller, AuditActions.GroupMembers, group.OrganizationId, group.Name, detail: string.Join(", ", changes), ct: ct).ConfigureAwait(false);
         }
 
         return await MemberAddressesAsync(group.OrganizationId, group.Name, ct).ConfigureAwait(false);
@@ -316,6 +333,7 @@ public sealed partial class MemberService(
         var app = await access.AppAsync(caller, instance, OrganizationRole.Administrator, ct).ConfigureAwait(false);
         var wanted = groupNames is null ? null : await ExistingGroupsAsync(app.OrganizationId, groupNames, ct).ConfigureAwait(false);
         await groups.SetAppAccessAsync(app.Name, app.OrganizationId, wanted, ct).ConfigureAwait(false);
+        await audit.RecordAsync(caller, AuditActions.AppAccess, app.OrganizationId, app.Name, detail: wanted is null ? "every member" : "groups: " + string.Join(", ", wanted), ct: ct).ConfigureAwait(false);
     }
 
     // ---- personal access tokens ----
@@ -329,6 +347,7 @@ public sealed partial class MemberService(
         ArgumentNullException.ThrowIfNull(caller);
         if (!caller.IsPerson || caller.TokenId is not null)
         {
+            await access.RecordRefusalAsync(caller, AuditActions.TokenCreate, null, ct).ConfigureAwait(false);
             throw new AccessDeniedException(CoreText.Get("TokenNeedsPerson"));
         }
 
@@ -354,6 +373,9 @@ public sealed partial class MemberService(
         var token = new AccessToken(id, caller.Id, organization.Id, role, label, now, lifetime is null ? null : now + lifetime, null, null);
         await tokens.AddAsync(token, CallerResolver.Hash(secret), ct).ConfigureAwait(false);
         await events.AddAsync(new SecurityEvent(now, SecurityEventKinds.TokenCreated, caller.Id, caller.Name, null, $"{organization.Id} {role} {id}"), ct).ConfigureAwait(false);
+
+        // The token's id is public (it prefixes the secret); the secret itself is never kept.
+        await audit.RecordAsync(caller, AuditActions.TokenCreate, organization.Id, $"{label} ({id})", detail: OrganizationRoles.Word(role), ct: ct).ConfigureAwait(false);
         return (token, secret);
     }
 
@@ -375,6 +397,7 @@ public sealed partial class MemberService(
 
         await tokens.RevokeAsync(token.Id, time.GetUtcNow(), ct).ConfigureAwait(false);
         await events.AddAsync(new SecurityEvent(time.GetUtcNow(), SecurityEventKinds.TokenRevoked, token.UserId, null, null, $"{token.Id} by {caller.Name}"), ct).ConfigureAwait(false);
+        await audit.RecordAsync(caller, AuditActions.TokenRevoke, token.OrganizationId, $"{token.Name} ({token.Id})", ct: ct).ConfigureAwait(false);
     }
 
     // ---- helpers ----
@@ -398,6 +421,7 @@ public sealed partial class MemberService(
 
         await invitations.MarkAcceptedAsync(invitation.Id, now, ct).ConfigureAwait(false);
         await events.AddAsync(new SecurityEvent(now, SecurityEventKinds.InvitationAccepted, person.Id, person.Email, null, invitation.OrganizationId), ct).ConfigureAwait(false);
+        await (audit?.RecordAsync(new AuditRecord { Actor = person.Email, OrganizationId = invitation.OrganizationId, Action = AuditActions.MemberJoin, Subject = person.Email, Result = AuditResult.Succeeded, Detail = OrganizationRoles.Word(invitation.Role) }, ct) ?? Task.CompletedTask).ConfigureAwait(false);
     }
 
     private async Task<(string OrganizationId, Person Person, Membership Membership)> MemberAsync(Caller caller, string? organizationId, string? email, CancellationToken ct)

@@ -31,7 +31,8 @@ public sealed partial class BackupService(
     AccessControl access,
     Domains.DomainService? domainService = null,
     Organizations.OrganizationService? organizationService = null,
-    ISsoClientRegistry? sso = null) : IPreUpdateBackup
+    ISsoClientRegistry? sso = null,
+    Handover.IAuditLog? audit = null) : IPreUpdateBackup
 {
     /// <summary>Below this much free space on a local target, a backup does not start.</summary>
     public const long MinimumFreeBytes = 64L * 1024 * 1024;
@@ -378,6 +379,9 @@ public sealed partial class BackupService(
         var said = CoreText.Format("BackupKeyExported", org, actor);
         await journal.AppendLogAsync(operation.Id, "warn", said, time.GetUtcNow(), ct).ConfigureAwait(false);
         await journal.SetStateAsync(operation.Id, OperationState.Succeeded, said, repository.Location, time.GetUtcNow(), ct).ConfigureAwait(false);
+
+        // Not run by the operation runner: recorded here. The location is kept, never the password.
+        await Handover.AuditTrail.RecordAsync(audit, caller, Handover.AuditActions.ForOperation(OperationKind.BackupKeyExport), org, org, detail: repository.Location, operationId: operation.Id, ct: ct).ConfigureAwait(false);
         return (repository.Location, repository.Password);
     }
 
@@ -427,9 +431,11 @@ public sealed partial class BackupService(
     /// </summary>
     public async Task SetTargetAsync(Caller caller, string? organizationId, string location, string? sshKeyFile = null, string? sshKnownHostsFile = null, CancellationToken ct = default)
     {
-        AccessControl.RequireHoster(caller);
+        await access.RequireHosterAsync(caller, Handover.AuditActions.BackupTarget, ct).ConfigureAwait(false);
         var org = (await access.OrganizationAsync(caller, organizationId, OrganizationRole.Administrator, ct).ConfigureAwait(false)).Id;
         await WithRepositoryAsync(org, _ => repositories.SetTargetAsync(org, location, sshKeyFile, sshKnownHostsFile, ct), ct).ConfigureAwait(false);
+        var place = await repositories.PlaceAsync(org, ct).ConfigureAwait(false);
+        await Handover.AuditTrail.RecordAsync(audit, caller, Handover.AuditActions.BackupTarget, org, org, detail: place.Location, ct: ct).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<PlanStep>> PrepareFreshAsync(string name, AppInstance? removed, BackupRecord record, ResticSnapshot found, string recordPath, string org, string? domain, bool drillCopy, CancellationToken ct)

@@ -26,7 +26,8 @@ public sealed class CertificateService(
     HostPanelOptions options,
     InstanceLocks locks,
     TimeProvider time,
-    IEdgeProxy? proxy = null)
+    IEdgeProxy? proxy = null,
+    Handover.IAuditLog? audit = null)
 {
     /// <summary>The lock of one domain's certificate is this followed by the domain.</summary>
     public const string LockPrefix = "certificate.";
@@ -66,7 +67,11 @@ public sealed class CertificateService(
             throw new AppRequestException("domain", CoreText.Format("CertNoApp", domain.Unicode));
         }
 
-        return await EnsureAsync(domain.Ascii, force: true, ct).ConfigureAwait(false);
+        var renewed = await EnsureAsync(domain.Ascii, force: true, ct).ConfigureAwait(false);
+        await Handover.AuditTrail.RecordAsync(
+            audit, caller, Handover.AuditActions.CertificateRenew, record.OrganizationId, domain.Unicode,
+            renewed.LastError is null ? Handover.AuditResult.Succeeded : Handover.AuditResult.Failed, renewed.LastError, ct: ct).ConfigureAwait(false);
+        return renewed;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using HostPanel.Core.Accounts;
 using HostPanel.Core.Apps;
+using HostPanel.Core.Handover;
 using HostPanel.Core.Operations;
 using HostPanel.Core.Organizations;
 using HostPanel.Core.Resources;
@@ -10,7 +11,7 @@ namespace HostPanel.Core.Domains;
 /// The domains of organizations: added once checked, owned by one organization only (another
 /// organization can neither use nor learn about it), attached to the app served there.
 /// </summary>
-public sealed class DomainService(IDomainStore domains, IInstanceStore instances, DomainChecker checker, InstanceLocks locks, TimeProvider time, AccessControl access, Configuration.HostPanelOptions options)
+public sealed class DomainService(IDomainStore domains, IInstanceStore instances, DomainChecker checker, InstanceLocks locks, TimeProvider time, AccessControl access, Configuration.HostPanelOptions options, IAuditLog? audit = null)
 {
     /// <summary>
     /// The lock under which a domain is checked and taken, by every HostPanel process: two
@@ -26,19 +27,25 @@ public sealed class DomainService(IDomainStore domains, IInstanceStore instances
     {
         var org = (await access.OrganizationAsync(caller, organizationId, OrganizationRole.Administrator, ct).ConfigureAwait(false)).Id;
         var name = Parse(text, challenge);
-        return await locks.RunAsync(RegistryLock, LockWait.Wait, async () =>
+        var added = await locks.RunAsync(RegistryLock, LockWait.Wait, async () =>
         {
             await EnsureFreeAsync(name.Ascii, org, null, name.Unicode, ct).ConfigureAwait(false);
             if (await domains.FindAsync(name.Ascii, ct).ConfigureAwait(false) is { } existing)
             {
-                return existing;
+                return (Record: existing, New: false);
             }
 
             var served = (await instances.ListAsync(org, false, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Domain == name.Ascii);
             var record = new DomainRecord(name.Ascii, org, served?.Name, challenge, time.GetUtcNow());
             await domains.SaveAsync(record, ct).ConfigureAwait(false);
-            return record;
+            return (Record: record, New: true);
         }, ct).ConfigureAwait(false);
+        if (added.New)
+        {
+            await audit.RecordAsync(caller, AuditActions.DomainAdd, org, name.Unicode, detail: challenge.ToString(), ct: ct).ConfigureAwait(false);
+        }
+
+        return added.Record;
     }
 
     /// <summary>The domains of one organization, or of every organization the caller administers.</summary>

@@ -69,7 +69,7 @@ public sealed partial class ExternalAccountService(
         var valid = Validate(input);
         var account = new ExternalAccount(Guid.NewGuid(), organization.Id, valid.Purpose, valid.Provider, valid.SignInAddress, valid.Holders, valid.Notes, time.GetUtcNow());
         await store.AddAsync(account, ct).ConfigureAwait(false);
-        await RecordAsync(caller, "external-account.add", account, ct).ConfigureAwait(false);
+        await RecordAsync(caller, AuditActions.ExternalAccountAdd, account, ct).ConfigureAwait(false);
         return account;
     }
 
@@ -87,7 +87,7 @@ public sealed partial class ExternalAccountService(
             UpdatedAt = time.GetUtcNow(),
         };
         await store.UpdateAsync(account, ct).ConfigureAwait(false);
-        await RecordAsync(caller, "external-account.update", account, ct).ConfigureAwait(false);
+        await RecordAsync(caller, AuditActions.ExternalAccountUpdate, account, ct).ConfigureAwait(false);
         return account;
     }
 
@@ -95,7 +95,7 @@ public sealed partial class ExternalAccountService(
     {
         var existing = await FindAsync(caller, organizationId, id, ct).ConfigureAwait(false);
         await store.RemoveAsync(existing.Id, ct).ConfigureAwait(false);
-        await RecordAsync(caller, "external-account.remove", existing, ct).ConfigureAwait(false);
+        await RecordAsync(caller, AuditActions.ExternalAccountRemove, existing, ct).ConfigureAwait(false);
     }
 
     /// <summary>

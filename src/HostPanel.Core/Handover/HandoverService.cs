@@ -114,7 +114,7 @@ public sealed class HandoverService(
             StartedAt = time.GetUtcNow(),
         };
         await store.AddAsync(handover, ct).ConfigureAwait(false);
-        await AuditAsync(caller, handover, "handover.start", AuditResult.Succeeded, null, ct).ConfigureAwait(false);
+        await AuditAsync(caller, handover, AuditActions.HandoverStart, AuditResult.Succeeded, null, ct).ConfigureAwait(false);
         return handover;
     }
 
@@ -149,7 +149,7 @@ public sealed class HandoverService(
         await events.AddAsync(new SecurityEvent(now, SecurityEventKinds.Reauthenticated, handover.SuccessorId, handover.SuccessorEmail, null, SecurityEventDetails.PasswordAndAuthenticator + " (handover)"), ct).ConfigureAwait(false);
         handover = handover with { SignInProvenAt = now };
         await store.SaveAsync(handover, ct).ConfigureAwait(false);
-        await AuditAsync(caller, handover, "handover.sign-in-proven", AuditResult.Succeeded, null, ct).ConfigureAwait(false);
+        await AuditAsync(caller, handover, AuditActions.HandoverSignInProven, AuditResult.Succeeded, null, ct).ConfigureAwait(false);
         return await ProgressAsync(handover, ct).ConfigureAwait(false);
     }
 
@@ -170,7 +170,7 @@ public sealed class HandoverService(
         var progress = await ProgressAsync(handover, ct).ConfigureAwait(false);
         if (!progress.CanComplete)
         {
-            await AuditAsync(caller, handover, "handover.complete", AuditResult.Refused, string.Join(" ", progress.Missing), ct).ConfigureAwait(false);
+            await AuditAsync(caller, handover, AuditActions.HandoverComplete, AuditResult.Refused, string.Join(" ", progress.Missing), ct).ConfigureAwait(false);
             throw new AppRequestException("handover", CoreText.Format("HandoverNotReady", string.Join(" ", progress.Missing)));
         }
 
@@ -184,7 +184,7 @@ public sealed class HandoverService(
             + (remaining is null ? string.Empty : " " + CoreText.Format("HandoverAccountKept", handover.DepartingEmail));
         handover = handover with { CompletedAt = now, CompletedBy = caller.Name, Summary = summary };
         await store.SaveAsync(handover, ct).ConfigureAwait(false);
-        await AuditAsync(caller, handover, "handover.complete", AuditResult.Succeeded, summary, ct).ConfigureAwait(false);
+        await AuditAsync(caller, handover, AuditActions.HandoverComplete, AuditResult.Succeeded, summary, ct).ConfigureAwait(false);
         return handover;
     }
 
@@ -194,7 +194,7 @@ public sealed class HandoverService(
         var handover = await OpenAsync(caller, organizationId, ct).ConfigureAwait(false);
         handover = handover with { CancelledAt = time.GetUtcNow() };
         await store.SaveAsync(handover, ct).ConfigureAwait(false);
-        await AuditAsync(caller, handover, "handover.cancel", AuditResult.Succeeded, null, ct).ConfigureAwait(false);
+        await AuditAsync(caller, handover, AuditActions.HandoverCancel, AuditResult.Succeeded, null, ct).ConfigureAwait(false);
         return handover;
     }
 

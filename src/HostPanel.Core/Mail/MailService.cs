@@ -18,7 +18,7 @@ public sealed record MailTestResult(MailProfile Profile, string To, string Refer
 /// profile and an organization may have its own, used for it instead. A profile is saved only
 /// once a connection with it worked; its password stays encrypted in the secret store.
 /// </summary>
-public sealed class MailService(IMailProfileStore profiles, ISecretStore secrets, IMailTransport transport, IOrganizationStore organizations, TimeProvider time, AccessControl access)
+public sealed class MailService(IMailProfileStore profiles, ISecretStore secrets, IMailTransport transport, IOrganizationStore organizations, TimeProvider time, AccessControl access, Handover.IAuditLog? audit = null)
 {
     /// <summary>The secret's name, beside the owner's other secrets.</summary>
     public const string PasswordName = "mail.password";
@@ -63,6 +63,9 @@ public sealed class MailService(IMailProfileStore profiles, ISecretStore secrets
 
         await StorePasswordAsync(organizationId, password, ct).ConfigureAwait(false);
         await profiles.SaveAsync(profile, ct).ConfigureAwait(false);
+
+        // The server and the sender, never the password.
+        await Handover.AuditTrail.RecordAsync(audit, caller, Handover.AuditActions.MailSettings, organizationId, organizationId ?? "panel", detail: $"{profile.Host}:{profile.Port}, from {profile.FromAddress}", ct: ct).ConfigureAwait(false);
         return profile;
     }
 
@@ -194,7 +197,7 @@ public sealed class MailService(IMailProfileStore profiles, ISecretStore secrets
     {
         if (organizationId is null)
         {
-            AccessControl.RequireHoster(caller);
+            await access.RequireHosterAsync(caller, Handover.AuditActions.MailSettings, ct).ConfigureAwait(false);
             return null;
         }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using HostPanel.Core.Apps;
 using HostPanel.Core.Catalog.Model;
+using HostPanel.Core.Handover;
 using HostPanel.Core.Resources;
 
 namespace HostPanel.Core.Organizations;
@@ -30,14 +31,14 @@ public interface IQuotaStore
 }
 
 /// <summary>Organizations: created by hoster administrators, each with its quota.</summary>
-public sealed partial class OrganizationService(IOrganizationStore organizations, IQuotaStore quotas, IInstanceStore instances, IPackageArchive packages, TimeProvider time, AccessControl access)
+public sealed partial class OrganizationService(IOrganizationStore organizations, IQuotaStore quotas, IInstanceStore instances, IPackageArchive packages, TimeProvider time, AccessControl access, IAuditLog? audit = null)
 {
     public const int NameMaxLength = 100;
 
     /// <summary>Creates organization <paramref name="id"/> (a short lower-case name) called <paramref name="name"/>.</summary>
     public async Task<Organization> AddAsync(Caller caller, string? id, string? name, CancellationToken ct = default)
     {
-        AccessControl.RequireHoster(caller);
+        await access.RequireHosterAsync(caller, AuditActions.OrganizationAdd, ct).ConfigureAwait(false);
         if (string.IsNullOrEmpty(id) || !IdRegex().IsMatch(id))
         {
             throw new AppRequestException("id", CoreText.Format("OrganizationIdInvalid", id ?? string.Empty));
@@ -56,6 +57,7 @@ public sealed partial class OrganizationService(IOrganizationStore organizations
 
         var organization = new Organization(id, shown, time.GetUtcNow());
         await organizations.AddAsync(organization, ct).ConfigureAwait(false);
+        await audit.RecordAsync(caller, AuditActions.OrganizationAdd, null, organization.Id, detail: organization.Name, ct: ct).ConfigureAwait(false);
         return organization;
     }
 
@@ -78,7 +80,7 @@ public sealed partial class OrganizationService(IOrganizationStore organizations
     /// <summary>Sets the organization's quota; a limit left null means none.</summary>
     public async Task<OrganizationQuota> SetQuotaAsync(Caller caller, string organizationId, int? maxApps, string? maxMemory, string? maxStorage, CancellationToken ct = default)
     {
-        AccessControl.RequireHoster(caller);
+        await access.RequireHosterAsync(caller, AuditActions.OrganizationQuota, ct).ConfigureAwait(false);
         await RequireAsync(organizationId, ct).ConfigureAwait(false);
         if (maxApps is < 0)
         {
@@ -87,8 +89,15 @@ public sealed partial class OrganizationService(IOrganizationStore organizations
 
         var quota = new OrganizationQuota(organizationId, maxApps, Size("memory", maxMemory), Size("storage", maxStorage));
         await quotas.SaveAsync(quota, ct).ConfigureAwait(false);
+        await audit.RecordAsync(caller, AuditActions.OrganizationQuota, organizationId, organizationId, detail: Describe(quota), ct: ct).ConfigureAwait(false);
         return quota;
     }
+
+    /// <summary>The limits in a few words for the audit log: "apps 3, memory 1 GiB, storage none".</summary>
+    private static string Describe(OrganizationQuota quota) => string.Join(", ",
+        $"apps {quota.MaxApps?.ToString(CultureInfo.InvariantCulture) ?? "-"}",
+        $"memory {(quota.MaxMemoryBytes is { } m ? Shown(m) : "-")}",
+        $"storage {(quota.MaxStorageBytes is { } d ? Shown(d) : "-")}");
 
     /// <summary>What the organization's apps take now (apps being removed are not counted).</summary>
     internal async Task<QuotaUsage> UsageAsync(string organizationId, string? except, CancellationToken ct = default)

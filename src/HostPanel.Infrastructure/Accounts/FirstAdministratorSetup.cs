@@ -11,7 +11,8 @@ public sealed class FirstAdministratorSetup(
     UserManager<HostPanelUser> users,
     FirstRunState state,
     SetupTokenStore tokens,
-    TimeProvider time)
+    TimeProvider time,
+    HostPanel.Core.Handover.IAuditLog? audit = null)
 {
     public async Task<FirstAdministratorResult> CreateAsync(FirstAdministratorRequest request, CancellationToken ct = default)
     {
@@ -74,6 +75,19 @@ public sealed class FirstAdministratorSetup(
 
             tokens.Delete();
             state.MarkAdministratorCreated();
+
+            // Who set the server up: the new administrator, with the setup token (never kept).
+            if (audit is not null)
+            {
+                await audit.RecordAsync(new HostPanel.Core.Handover.AuditRecord
+                {
+                    Actor = email,
+                    Action = HostPanel.Core.Handover.AuditActions.FirstAdministrator,
+                    Subject = email,
+                    Result = HostPanel.Core.Handover.AuditResult.Succeeded,
+                }, ct);
+            }
+
             return FirstAdministratorResult.Created(user);
         }
         finally

@@ -79,6 +79,7 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<ICertificateAuthority, AcmeCertificateAuthority>();
         services.TryAddSingleton<CertificateService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationObserver, EdgeObserver>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationObserver, HostPanel.Core.Handover.AuditObserver>());
 
         services.AddHostPanelMail(options);
         services.AddHostPanelSingleSignOn(options);
@@ -93,6 +94,7 @@ public static class LifecycleServiceCollectionExtensions
 
         // Continuity: external accounts and the bus-factor checks (which also need the recovery kit's state).
         services.AddHostPanelContinuity();
+        services.TryAddSingleton<HostPanel.Core.Handover.AuditService>();
         services.TryAddSingleton<OperationHistory>();
         services.TryAddSingleton<HostPanel.Core.Mail.AdministratorAlerts>();
         services.TryAddSingleton<AppService>();

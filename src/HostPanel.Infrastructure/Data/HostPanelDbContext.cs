@@ -67,6 +67,7 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
 
     internal DbSet<Handover.HandoverRow> Handovers => Set<Handover.HandoverRow>();
     internal DbSet<ExternalAccountRow> ExternalAccounts => Set<ExternalAccountRow>();
+    internal DbSet<AuditEntryRow> AuditEntries => Set<AuditEntryRow>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -93,6 +94,7 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
         builder.ApplyConfiguration(new MailProfileRowConfiguration());
         builder.ApplyConfiguration(new QuotaRowConfiguration());
         builder.ApplyConfiguration(new Handover.HandoverRowConfiguration());
+        builder.ApplyConfiguration(new AuditEntryRowConfiguration());
         AccountModel.Configure(builder);
         builder.ApplyConfiguration(new ExternalAccountRowConfiguration());
 

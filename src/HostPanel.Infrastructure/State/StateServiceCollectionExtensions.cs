@@ -46,6 +46,15 @@ public static class StateServiceCollectionExtensions
         services.TryAddSingleton<HostPanel.Core.Accounts.IInvitationStore, Accounts.EfInvitationStore>();
         services.TryAddSingleton<HostPanel.Core.Accounts.IAccessTokenStore, Accounts.EfAccessTokenStore>();
         services.TryAddSingleton<HostPanel.Core.Accounts.ISecurityEventStore, Accounts.EfSecurityEventStore>();
+
+        // The audit log: one store, also registered as the IAuditLog every service records through.
+        services.TryAddSingleton<HostPanel.Core.Handover.IAuditStore>(sp => new Handover.EfAuditStore(
+            sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<HostPanelDbContext>>(),
+            options.DataDirectory,
+            sp.GetRequiredService<TimeProvider>(),
+            Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Handover.EfAuditStore>(
+                sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance)));
+        services.TryAddSingleton<HostPanel.Core.Handover.IAuditLog>(sp => sp.GetRequiredService<HostPanel.Core.Handover.IAuditStore>());
         return services;
     }
 }

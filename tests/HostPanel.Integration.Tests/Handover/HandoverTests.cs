@@ -110,6 +110,17 @@ public sealed class HandoverTests : IAsyncDisposable
         var done = Assert.Single(await life.Get<IHandoverStore>().ListAsync("atelier", Ct));
         Assert.NotNull(done.CompletedAt);
         Assert.Equal(malik.Email, done.CompletedBy);
+
+        // The whole handover is in the audit log, in order, and the log is intact.
+        var audit = life.Get<AuditService>();
+        var story = (await audit.ListAsync(root, "atelier", null, 200, Ct)).Select(l => l.Entry).Reverse().ToList();
+        var handoverSteps = story.Where(e => e.Action.StartsWith("handover.", StringComparison.Ordinal)).Select(e => (e.Action, e.Result)).ToList();
+        Assert.Equal(
+            [(AuditActions.HandoverStart, AuditResult.Succeeded), (AuditActions.HandoverComplete, AuditResult.Refused), (AuditActions.HandoverSignInProven, AuditResult.Succeeded), (AuditActions.HandoverComplete, AuditResult.Succeeded)],
+            handoverSteps);
+        Assert.Contains(story, e => e.Action == "app.drill" && e.Actor == malik.Email && e.Result == AuditResult.Succeeded);
+        Assert.Contains(story, e => e.Action == AuditActions.MemberRemove && e.Subject == claire.Email);
+        Assert.True((await audit.VerifyAsync(root, Ct)).Verdict.IsIntact);
     }
 
     private async Task<string> EnrolAuthenticatorAsync(Lifecycle life, string userId)
