@@ -9,6 +9,7 @@ using HostPanel.Core.Edge;
 using HostPanel.Infrastructure.Certificates;
 using HostPanel.Infrastructure.Domains;
 using HostPanel.Infrastructure.Edge;
+using HostPanel.Infrastructure.Handover;
 using HostPanel.Infrastructure.Mail;
 using HostPanel.Infrastructure.SingleSignOn;
 using HostPanel.Core.Engine;
@@ -91,6 +92,9 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<AppService>();
         services.TryAddSingleton<AppOverview>();
         services.TryAddSingleton<Reconciler>();
+
+        // The recovery kit, which seals the backups' passwords and the key ring.
+        services.AddHostPanelRecoveryKit();
         return services;
     }
 }

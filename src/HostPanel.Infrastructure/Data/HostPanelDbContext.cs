@@ -64,6 +64,8 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
 
     internal DbSet<SecurityEventRow> SecurityEvents => Set<SecurityEventRow>();
 
+    internal DbSet<Handover.RecoveryKitRow> RecoveryKits => Set<Handover.RecoveryKitRow>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -88,6 +90,7 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
         builder.ApplyConfiguration(new ChallengeRowConfiguration());
         builder.ApplyConfiguration(new MailProfileRowConfiguration());
         builder.ApplyConfiguration(new QuotaRowConfiguration());
+        builder.ApplyConfiguration(new Handover.RecoveryKitRowConfiguration());
         AccountModel.Configure(builder);
 
         // The single sign-on provider's clients, authorizations, scopes and tokens (OpenIddict).
