@@ -18,11 +18,14 @@ internal sealed class KitServer : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private KitServer(ServiceProvider services, string dataDirectory, List<AuditRecord> audit)
+    private readonly bool _ownsDirectory;
+
+    private KitServer(ServiceProvider services, string dataDirectory, List<AuditRecord> audit, bool ownsDirectory)
     {
         _services = services;
         DataDirectory = dataDirectory;
         Audit = audit;
+        _ownsDirectory = ownsDirectory;
     }
 
     public string DataDirectory { get; }
@@ -34,6 +37,7 @@ internal sealed class KitServer : IAsyncDisposable
 
     public RecoveryKitService Kits => Get<RecoveryKitService>();
 
+    /// <summary>On a new temporary data directory, deleted at the end; or on <paramref name="dataDirectory"/>, left in place.</summary>
     public static async Task<KitServer> StartAsync(CancellationToken ct, string? dataDirectory = null)
     {
         var directory = dataDirectory ?? Directory.CreateTempSubdirectory("hp-kit-").FullName;
@@ -46,7 +50,7 @@ internal sealed class KitServer : IAsyncDisposable
         services.AddHostPanelLifecycle(options);
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<HostPanelDatabase>().MigrateAsync(ct);
-        return new KitServer(provider, directory, audit);
+        return new KitServer(provider, directory, audit, ownsDirectory: dataDirectory is null);
     }
 
     /// <summary>An organization whose backups go over SFTP, with its key and known_hosts files.</summary>
@@ -70,7 +74,10 @@ internal sealed class KitServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        Directory.Delete(DataDirectory, recursive: true);
+        if (_ownsDirectory)
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
     }
 
     private sealed class ListAuditLog(List<AuditRecord> records) : IAuditLog
