@@ -40,7 +40,9 @@ public static class HostPanelCli
         root.Add(Certificates.CertificateCommands.Build(globals, output, error));
         root.Add(Certificates.CertificateCommands.Proxy(globals, output, error));
         root.Add(Handover.HandoverCommands.Build(globals, output, error));
+        root.Add(Handover.RecoverCommand.Build(globals, output, error));
         root.Add(Handover.AuditCommands.Build(globals, output, error));
+        root.Add(Handover.RecoveryKitCommands.Build(globals, output, error));
 
         var parsed = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };

@@ -100,6 +100,9 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<AppService>();
         services.TryAddSingleton<AppOverview>();
         services.TryAddSingleton<Reconciler>();
+
+        // The recovery kit, which seals the backups' passwords and the key ring.
+        services.AddHostPanelRecoveryKit();
         return services;
     }
 }

@@ -68,6 +68,7 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
     internal DbSet<Handover.HandoverRow> Handovers => Set<Handover.HandoverRow>();
     internal DbSet<ExternalAccountRow> ExternalAccounts => Set<ExternalAccountRow>();
     internal DbSet<AuditEntryRow> AuditEntries => Set<AuditEntryRow>();
+    internal DbSet<Handover.RecoveryKitRow> RecoveryKits => Set<Handover.RecoveryKitRow>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -95,6 +96,7 @@ public sealed class HostPanelDbContext(DbContextOptions<HostPanelDbContext> opti
         builder.ApplyConfiguration(new QuotaRowConfiguration());
         builder.ApplyConfiguration(new Handover.HandoverRowConfiguration());
         builder.ApplyConfiguration(new AuditEntryRowConfiguration());
+        builder.ApplyConfiguration(new Handover.RecoveryKitRowConfiguration());
         AccountModel.Configure(builder);
         builder.ApplyConfiguration(new ExternalAccountRowConfiguration());
 

@@ -66,6 +66,19 @@ internal sealed class AuditAnchorFile(string path)
         }
     }
 
+    /// <summary>
+    /// Sets the anchor to the newest entry of a database just restored from a backup (recovery on
+    /// a new server): the backup holds the database, not the anchor file it was written with.
+    /// </summary>
+    public static async Task ResetAsync(string path, AuditAnchor? newest, CancellationToken ct)
+    {
+        File.Delete(path);
+        if (newest is not null)
+        {
+            await File.WriteAllTextAsync(path, string.Create(CultureInfo.InvariantCulture, $"{Version} {newest.Sequence} {newest.Hash}\n"), ct).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Takes DATA_DIR/audit.head.lock for this process alone (other processes and threads wait).</summary>
     private async Task<FileStream> LockAsync(CancellationToken ct)
     {

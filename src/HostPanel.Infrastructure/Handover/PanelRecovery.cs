@@ -1,25 +1,13 @@
 using HostPanel.Core.Accounts;
 using HostPanel.Core.Apps;
 using HostPanel.Core.Backups;
+using HostPanel.Core.Handover;
 using HostPanel.Core.Operations;
 using HostPanel.Core.Organizations;
 using HostPanel.Core.Resources;
 using Microsoft.Data.Sqlite;
 
 namespace HostPanel.Infrastructure.Handover;
-
-/// <summary>
-/// A backup repository as the recovery kit gives it: where, its password, and the SFTP key and
-/// known hosts (their content, and where the panel kept them) when the target uses SFTP.
-/// </summary>
-public sealed record RecoveryRepository(
-    string OrganizationId,
-    string Location,
-    string Password,
-    string? SshKeyFile = null,
-    string? SshKey = null,
-    string? SshKnownHostsFile = null,
-    string? SshKnownHosts = null);
 
 /// <summary>What a recovery did: the state it started from, the apps brought back, those it could not.</summary>
 public sealed record RecoveryReport(PanelStateSnapshot? State, IReadOnlyList<Operation> Restores, IReadOnlyList<string> Lost);
@@ -88,6 +76,7 @@ public static class PanelRecovery
                 }
 
                 await PanelStateBackup.RestoreIntoAsync(target, restic, state, dataDirectory, ct).ConfigureAwait(false);
+                await AuditAnchorFile.ResetAsync(Path.Combine(dataDirectory, "audit.head"), await NewestAuditEntryAsync(database, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
                 return (written, state);
             }
         }
@@ -181,6 +170,25 @@ public static class PanelRecovery
         using var stream = new FileStream(path, options);
         using var writer = new StreamWriter(stream);
         writer.Write(content);
+    }
+
+    /// <summary>The newest entry of the audit log in <paramref name="database"/>, if it has one.</summary>
+    private static async Task<AuditAnchor?> NewestAuditEntryAsync(string database, CancellationToken ct)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
+        await using var connection = new SqliteConnection(builder.ToString());
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        await using var exists = connection.CreateCommand();
+        exists.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'AuditEntries'";
+        if (Convert.ToInt64(await exists.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            return null;
+        }
+
+        await using var newest = connection.CreateCommand();
+        newest.CommandText = "SELECT \"Sequence\", \"Hash\" FROM \"AuditEntries\" ORDER BY \"Sequence\" DESC LIMIT 1";
+        await using var reader = await newest.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? new AuditAnchor(reader.GetInt64(0), reader.GetString(1)) : null;
     }
 
     /// <summary>Whether the database file already holds people or apps (an empty, just-installed panel does not count).</summary>

@@ -87,6 +87,24 @@ namespace HostPanel.Infrastructure.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "RecoveryKits",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IssuedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    IssuedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Threshold = table.Column<int>(type: "INTEGER", nullable: false),
+                    Holders = table.Column<string>(type: "TEXT", nullable: false),
+                    Fingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Items = table.Column<string>(type: "TEXT", nullable: false),
+                    CredentialHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RecoveryKits", x => x.Id);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_At",
                 table: "AuditEntries",
@@ -112,6 +130,11 @@ namespace HostPanel.Infrastructure.Data.Migrations
                 name: "IX_Handovers_OrganizationId_StartedAt",
                 table: "Handovers",
                 columns: new[] { "OrganizationId", "StartedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RecoveryKits_IssuedAt",
+                table: "RecoveryKits",
+                column: "IssuedAt");
         }
 
         /// <inheritdoc />
@@ -125,6 +148,9 @@ namespace HostPanel.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "Handovers");
+
+            migrationBuilder.DropTable(
+                name: "RecoveryKits");
         }
     }
 }

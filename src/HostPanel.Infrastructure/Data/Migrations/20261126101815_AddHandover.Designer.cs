@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace HostPanel.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(HostPanelDbContext))]
-    [Migration("20261126101509_AddHandover")]
+    [Migration("20261126101815_AddHandover")]
     partial class AddHandover
     {
         /// <inheritdoc />
@@ -519,6 +519,48 @@ namespace HostPanel.Infrastructure.Data.Migrations
                     b.HasIndex("OrganizationId", "StartedAt");
 
                     b.ToTable("Handovers", (string)null);
+                });
+
+            modelBuilder.Entity("HostPanel.Infrastructure.Handover.RecoveryKitRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CredentialHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holders")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Items")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Threshold")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IssuedAt");
+
+                    b.ToTable("RecoveryKits", (string)null);
                 });
 
             modelBuilder.Entity("HostPanel.Infrastructure.Mail.MailProfileRow", b =>

@@ -1,0 +1,213 @@
+using System.Security.Cryptography;
+using System.Text;
+using HostPanel.Core.Accounts;
+using HostPanel.Core.Apps;
+using HostPanel.Core.Backups;
+using HostPanel.Core.Configuration;
+using HostPanel.Core.Resources;
+
+namespace HostPanel.Core.Handover;
+
+/// <summary>A kit just made: the sealed block (also written in DATA_DIR/recovery) and each holder's documents.</summary>
+public sealed record RecoveryKitIssue(
+    Guid Id,
+    DateTimeOffset IssuedAt,
+    int Threshold,
+    IReadOnlyList<string> Holders,
+    string SealedKit,
+    string SealedKitFile,
+    IReadOnlyList<RecoveryShareDocument> Documents);
+
+public enum RecoveryKitChangeKind
+{
+    Added,
+    Removed,
+    Changed,
+}
+
+/// <summary>One covered thing that is not as the kit sealed it ("repository:velo", "keyring:key-….xml").</summary>
+public sealed record RecoveryKitChange(string Item, RecoveryKitChangeKind Kind)
+{
+    /// <summary>In the current culture's words: "the backup repository of velo changed".</summary>
+    public string Describe()
+    {
+        var repository = Item.StartsWith(CoveredSecrets.RepositoryItem, StringComparison.Ordinal);
+        var name = Item[(repository ? CoveredSecrets.RepositoryItem : CoveredSecrets.KeyRingItem).Length..];
+        return RecoveryText.Format((repository ? "ChangeRepository" : "ChangeKeyRing") + Kind, name);
+    }
+}
+
+/// <summary>The last kit as the panel knows it, and what changed since among what it covers.</summary>
+public sealed record RecoveryKitStatus(RecoveryKitSummary Summary, string IssuedBy, IReadOnlyList<RecoveryKitChange> Changes);
+
+/// <summary>
+/// Issues the server's recovery kit — a random key seals everything needed to rebuild on a fresh
+/// server, and the key is split with Shamir into one share per named holder — and tells whether
+/// the kit handed out last still covers the secrets in use.
+/// </summary>
+public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStore kits, HostPanelOptions options, TimeProvider time, IAuditLog? audit = null)
+    : IRecoveryKitState
+{
+    public const string AuditAction = AuditActions.RecoveryKitCreate;
+    public const int MaxHolderLength = 80;
+    private const int KeyLength = 32;
+
+    /// <summary>
+    /// Makes a kit for <paramref name="holders"/>, any <paramref name="threshold"/> of whom can
+    /// open it. Hoster administrators and root only. The sealed kit is written in
+    /// DATA_DIR/recovery; the shares are only returned, never kept.
+    /// </summary>
+    public async Task<RecoveryKitIssue> CreateAsync(Caller caller, int threshold, IReadOnlyList<string> holders, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        try
+        {
+            AccessControl.RequireHoster(caller);
+        }
+        catch (AccessDeniedException)
+        {
+            await RecordAsync(caller, AuditResult.Refused, null, null, ct).ConfigureAwait(false);
+            throw;
+        }
+
+        var names = ValidateHolders(holders);
+        Shamir.ValidateShape(threshold, names.Count);
+
+        var covered = await secrets.CollectAsync(forKit: true, ct).ConfigureAwait(false);
+        var issuedAt = time.GetUtcNow();
+        issuedAt = new DateTimeOffset(issuedAt.UtcTicks - (issuedAt.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        var credential = "hprc-" + ShareAlphabet.Encode(RandomNumberGenerator.GetBytes(20));
+        var contents = new RecoveryKitContents
+        {
+            KitId = Guid.NewGuid(),
+            IssuedAt = issuedAt,
+            Threshold = threshold,
+            Holders = names,
+            PanelAddress = string.IsNullOrWhiteSpace(options.PanelUrl) ? null : options.PanelUrl,
+            Repositories = covered.Repositories,
+            KeyRing = covered.KeyRing,
+            RecoveryCredential = credential,
+        };
+
+        var key = RandomNumberGenerator.GetBytes(KeyLength);
+        string sealedKit;
+        List<RecoveryShareDocument> documents;
+        try
+        {
+            sealedKit = SealedKit.Seal(contents, names.Count, key);
+            var commitment = RecoveryShareFormat.Commitment(key);
+            var tag = RecoveryShareFormat.KitTag(contents.KitId);
+            var taken = new HashSet<string>(StringComparer.Ordinal);
+            documents = [.. Shamir.Split(key, threshold, names.Count).Select((share, i) =>
+            {
+                var line = RecoveryShareFormat.Format(new RecoveryShare(tag, threshold, names.Count, share.X, share.Value, commitment));
+                return RecoveryShareDocuments.Build(contents, names.Count, names[i], share.X, line, sealedKit, RecoveryShareDocuments.FileStem(names[i], share.X, taken));
+            })];
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+
+        var directory = Path.Combine(options.DataDirectory, "recovery");
+        PrivateFiles.CreateDirectory(directory);
+        var file = Path.Combine(directory, $"kit-{issuedAt:yyyyMMdd-HHmmss}-{RecoveryShareFormat.KitTag(contents.KitId)}.sealed");
+        await using (var stream = PrivateFiles.Create(file))
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(sealedKit), ct).ConfigureAwait(false);
+        }
+
+        var items = covered.ItemFingerprints();
+        await kits.AddAsync(new IssuedRecoveryKit(contents.KitId, issuedAt, caller.Name, threshold, names, CoveredSecrets.Fingerprint(items), items, CredentialHash(credential)), ct).ConfigureAwait(false);
+        await RecordAsync(caller, AuditResult.Succeeded, threshold, names, ct).ConfigureAwait(false);
+        return new RecoveryKitIssue(contents.KitId, issuedAt, threshold, names, sealedKit, file, documents);
+    }
+
+    /// <summary>The last kit and what changed since (hoster administrators and root only); null when none was issued.</summary>
+    public async Task<RecoveryKitStatus?> StatusAsync(Caller caller, CancellationToken ct = default)
+    {
+        AccessControl.RequireHoster(caller);
+        var kit = await kits.LatestAsync(ct).ConfigureAwait(false);
+        if (kit is null)
+        {
+            return null;
+        }
+
+        var now = await secrets.CollectAsync(forKit: false, ct).ConfigureAwait(false);
+        var items = now.ItemFingerprints();
+        var changes = new List<RecoveryKitChange>();
+        foreach (var (item, hash) in items)
+        {
+            if (!kit.Items.TryGetValue(item, out var then))
+            {
+                changes.Add(new RecoveryKitChange(item, RecoveryKitChangeKind.Added));
+            }
+            else if (then != hash)
+            {
+                changes.Add(new RecoveryKitChange(item, RecoveryKitChangeKind.Changed));
+            }
+        }
+
+        changes.AddRange(kit.Items.Keys.Where(i => !items.ContainsKey(i)).Select(i => new RecoveryKitChange(i, RecoveryKitChangeKind.Removed)));
+        var current = CoveredSecrets.Fingerprint(items) == kit.Fingerprint;
+        return new RecoveryKitStatus(new RecoveryKitSummary(kit.Id, kit.IssuedAt, kit.Threshold, kit.Holders, current, now.NewestChange), kit.IssuedBy, changes);
+    }
+
+    /// <inheritdoc />
+    public async Task<RecoveryKitSummary?> CurrentAsync(CancellationToken ct = default) =>
+        (await StatusAsync(Caller.System("recovery-kit"), ct).ConfigureAwait(false))?.Summary;
+
+    /// <summary>Whether <paramref name="credential"/> is the recovery credential of the kit issued last.</summary>
+    public async Task<bool> IsRecoveryCredentialAsync(string credential, CancellationToken ct = default)
+    {
+        var kit = await kits.LatestAsync(ct).ConfigureAwait(false);
+        return kit is not null && !string.IsNullOrEmpty(credential)
+            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(CredentialHash(credential.Trim())), Encoding.ASCII.GetBytes(kit.CredentialHash));
+    }
+
+    /// <summary>2 to 255 distinct, non-empty names of at most 80 characters, trimmed; else a refusal naming the holder.</summary>
+    public static IReadOnlyList<string> ValidateHolders(IReadOnlyList<string>? holders)
+    {
+        var names = (holders ?? []).Select(h => (h ?? string.Empty).Trim()).ToList();
+        if (names.Count is < 2 or > Shamir.MaxShares)
+        {
+            throw new AppRequestException("holder", RecoveryText.Format("HoldersCount", names.Count, Shamir.MaxShares));
+        }
+
+        for (var i = 0; i < names.Count; i++)
+        {
+            var name = names[i];
+            if (name.Length == 0 || name.Length > MaxHolderLength || name.Any(char.IsControl))
+            {
+                throw new AppRequestException("holder", RecoveryText.Format("HolderInvalid", i + 1, MaxHolderLength));
+            }
+
+            if (names.FindIndex(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) < i)
+            {
+                throw new AppRequestException("holder", RecoveryText.Format("HolderTwice", name));
+            }
+        }
+
+        return names;
+    }
+
+    private static string CredentialHash(string credential) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(credential)));
+
+    private async Task RecordAsync(Caller caller, AuditResult result, int? threshold, IReadOnlyList<string>? holders, CancellationToken ct)
+    {
+        if (audit is null)
+        {
+            return;
+        }
+
+        await audit.RecordAsync(new AuditRecord
+        {
+            Actor = caller.Name,
+            Action = AuditAction,
+            Subject = threshold is { } k && holders is not null ? $"{k} of {holders.Count}" : null,
+            Result = result,
+            Detail = holders is null ? null : string.Join(", ", holders),
+        }, ct).ConfigureAwait(false);
+    }
+}
