@@ -9,6 +9,7 @@ using HostPanel.Core.Edge;
 using HostPanel.Infrastructure.Certificates;
 using HostPanel.Infrastructure.Domains;
 using HostPanel.Infrastructure.Edge;
+using HostPanel.Infrastructure.Handover;
 using HostPanel.Infrastructure.Mail;
 using HostPanel.Infrastructure.SingleSignOn;
 using HostPanel.Core.Engine;
@@ -90,6 +91,7 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<HostPanel.Core.Mail.AdministratorAlerts>();
         services.TryAddSingleton<AppService>();
         services.TryAddSingleton<AppOverview>();
+        services.AddHostPanelRunbook();
         services.TryAddSingleton<Reconciler>();
         return services;
     }
