@@ -52,7 +52,7 @@ public sealed class RunbookFormatTests : IAsyncDisposable
             {
                 DataDirectory = _data,
                 CatalogDirectory = RepositoryPaths.TestCatalog(1),
-                                PublicAddresses = "203.0.113.5",
+                PublicAddresses = "203.0.113.5",
                 PanelUrl = "https://panel.example.org",
             };
             var collection = new ServiceCollection();
