@@ -39,6 +39,7 @@ public static class HostPanelCli
         }
         root.Add(Certificates.CertificateCommands.Build(globals, output, error));
         root.Add(Certificates.CertificateCommands.Proxy(globals, output, error));
+        root.Add(Handover.RunbookCommands.Build(globals, output, error));
 
         var parsed = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };
