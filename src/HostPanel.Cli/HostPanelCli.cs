@@ -43,6 +43,7 @@ public static class HostPanelCli
         root.Add(Handover.RecoverCommand.Build(globals, output, error));
         root.Add(Handover.AuditCommands.Build(globals, output, error));
         root.Add(Handover.RecoveryKitCommands.Build(globals, output, error));
+        root.Add(Handover.RunbookCommands.Build(globals, output, error));
 
         var parsed = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };

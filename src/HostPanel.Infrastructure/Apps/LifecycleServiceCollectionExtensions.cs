@@ -99,6 +99,7 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<HostPanel.Core.Mail.AdministratorAlerts>();
         services.TryAddSingleton<AppService>();
         services.TryAddSingleton<AppOverview>();
+        services.AddHostPanelRunbook();
         services.TryAddSingleton<Reconciler>();
 
         // The recovery kit, which seals the backups' passwords and the key ring.

@@ -60,6 +60,7 @@ public static class InterfaceExtensions
         app.MapStaticAssets();
         app.MapHostPanelLanguageSwitch();
         app.MapHostPanelOrganizationSwitch();
+        Panel.Runbook.RunbookEndpoints.MapHostPanelRunbook(app);
         app.MapHostPanelAccountEndpoints();
         app.MapHostPanelApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
