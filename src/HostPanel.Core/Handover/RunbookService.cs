@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
 using HostPanel.Core.Accounts;
 using HostPanel.Core.Apps;
@@ -365,7 +366,8 @@ public sealed partial class RunbookService(
                 : F("ResticVolumeAt", key, volume, $"{target}{mountpoint}"));
         }
 
-        layout.Add(F("ResticRecordAt", $"{target}{options.DataDirectory.TrimEnd('/')}/backups/records/{name}/{BackupRecord.FileName}"));
+        var record = $"{target}{options.DataDirectory.TrimEnd('/')}/backups/records/{name}/{BackupRecord.FileName}";
+        layout.Add(F("ResticRecordAt", record));
         yield return new RunbookParagraph(T("ResticLayout"));
         yield return new RunbookList(layout);
 
@@ -391,9 +393,35 @@ public sealed partial class RunbookService(
             yield return new RunbookParagraph(F("ResticDatabase", database.Name, database.Service, $"{dumps}/{BackupStepExecutor.DumpFileName(name, database.Name)}"));
             yield return new RunbookCommands([$"restic restore latest --tag {dumpTags} --target {dumps}"]);
             var load = string.Join(' ', database.Restore.Select(Sh));
-            yield return new RunbookParagraph(load.Contains("{{", StringComparison.Ordinal) ? T("ResticLoadPlaceholders") : T("ResticLoad"));
+
+            // The load's environment as HostPanel gives it: a secret is read from the backup's
+            // record (restored above), never written here; other templates are left to the reader.
+            var environment = new StringBuilder();
+            var templated = load.Contains("{{", StringComparison.Ordinal) || load.Contains("${", StringComparison.Ordinal);
+            foreach (var (key, value) in database.Env ?? [])
+            {
+                if (SecretReference().Match(value) is { Success: true } secret)
+                {
+                    environment.Append($" -e {key}=\"$(jq -r '.secrets[\"secrets.{secret.Groups[1].Value}\"]' {record})\"");
+                }
+                else if (!value.Contains("${", StringComparison.Ordinal))
+                {
+                    environment.Append($" -e {Sh($"{key}={value}")}");
+                }
+                else
+                {
+                    templated = true;
+                }
+            }
+
+            yield return new RunbookParagraph(templated ? T("ResticLoadPlaceholders") : T("ResticLoad"));
             var user = database.User is { } u ? $" -u {Sh(u)}" : string.Empty;
-            yield return new RunbookCommands([$"docker exec -i{user} {ResourceNames.Container(name, database.Service)} {load} < {dumps}/{BackupStepExecutor.DumpFileName(name, database.Name)}"]);
+            var container = ResourceNames.Container(name, database.Service);
+            yield return new RunbookCommands(
+            [
+                $"for i in $(seq 90); do [ \"$(docker inspect -f '{{{{if .State.Health}}}}{{{{.State.Health.Status}}}}{{{{else}}}}{{{{.State.Status}}}}{{{{end}}}}' {container})\" = healthy ] && break; sleep 2; done",
+                $"docker exec -i{user}{environment} {container} {load} < {dumps}/{BackupStepExecutor.DumpFileName(name, database.Name)}",
+            ]);
         }
     }
 
@@ -662,4 +690,7 @@ public sealed partial class RunbookService(
 
     [GeneratedRegex(@"^[A-Za-z0-9_./:@%+=,-]+$")]
     private static partial Regex ShellSafe();
+
+    [GeneratedRegex(@"^\$\{secrets\.([A-Za-z0-9_]+)\}$")]
+    private static partial Regex SecretReference();
 }
