@@ -95,6 +95,30 @@ public sealed class BusFactorCheckTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_recovery_kit_checks_follow_a_real_kit_and_the_secrets_it_seals()
+    {
+        await using var server = await KitServer.StartAsync(Ct);
+        await server.AddSftpOrganizationAsync("velo", Ct);
+        var root = Caller.Server("test");
+        var checks = server.Get<IBusFactorChecks>();
+        async Task<IReadOnlyList<BusFactorCheck>> KitChecksAsync() =>
+            [.. (await checks.CheckAsync(root, null, Ct)).Select(f => f.Check).Where(c => c is BusFactorCheck.NoRecoveryKit or BusFactorCheck.RecoveryKitOutdated or BusFactorCheck.TooFewHolders)];
+
+        Assert.Equal([BusFactorCheck.NoRecoveryKit], await KitChecksAsync());
+
+        // Two holders for two shares: losing one loses the kit.
+        await server.Kits.CreateAsync(root, 2, ["Alice", "Bob"], Ct);
+        Assert.Equal([BusFactorCheck.TooFewHolders], await KitChecksAsync());
+
+        // A secret the kit seals changes (the repository's password): the kit no longer matches.
+        await server.Get<HostPanel.Core.Secrets.ISecretStore>().SetAsync(HostPanel.Core.Backups.BackupRepositories.SecretOwner("velo"), HostPanel.Core.Backups.BackupRepositories.PasswordName, "un-autre-mot-de-passe", Ct);
+        Assert.Equal([BusFactorCheck.RecoveryKitOutdated, BusFactorCheck.TooFewHolders], (await KitChecksAsync()).Order());
+
+        await server.Kits.CreateAsync(root, 2, ["Alice", "Bob", "Carole"], Ct);
+        Assert.Empty(await KitChecksAsync());
+    }
+
+    [Fact]
     public async Task NoRecentRestoreProof_is_raised_until_a_drill_succeeds_within_thirty_days()
     {
         var alice = await AdministratorAsync("alice@velo.example");

@@ -1,3 +1,4 @@
+using HostPanel.Infrastructure.Accounts;
 using HostPanel.Core.Backups;
 using HostPanel.Core.Configuration;
 using HostPanel.Core.Handover;
@@ -48,6 +49,7 @@ internal sealed class KitServer : IAsyncDisposable
         services.AddSingleton<IAuditLog>(new ListAuditLog(audit));
         services.AddHostPanelState(options);
         services.AddHostPanelLifecycle(options);
+        services.AddHostPanelAccounts(options);
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<HostPanelDatabase>().MigrateAsync(ct);
         return new KitServer(provider, directory, audit, ownsDirectory: dataDirectory is null);
