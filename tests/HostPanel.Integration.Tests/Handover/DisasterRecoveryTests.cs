@@ -39,7 +39,7 @@ public sealed class DisasterRecoveryTests : IAsyncDisposable
         var oldServer = Path.Combine(_elsewhere.FullName, "old");
         var newServer = Path.Combine(_elsewhere.FullName, "new");
         var kitFolder = Path.Combine(_elsewhere.FullName, "kit");
-        await WriteSettingsAsync(oldServer);
+        await WorldApps.WriteSettingsAsync(oldServer, Ct);
 
         string notesBefore, filesBefore, startsBefore, claireId;
         await using (var life = await Lifecycle.StartAsync(oldServer, 1, Ct, null, services => services.AddHostPanelAccounts(new HostPanelOptions { DataDirectory = oldServer })))
@@ -54,11 +54,10 @@ public sealed class DisasterRecoveryTests : IAsyncDisposable
 
             var install = await life.Apps.InstallAsync(new InstallRequest("notes", root) { Name = app, Domain = $"{app}.velo-lyon.fr", OrganizationId = "atelier", Answers = new Dictionary<string, string> { ["first_note"] = "avant la panne" } }, Ct);
             Assert.True(install.State == OperationState.Succeeded, $"{install.State}: {install.Outcome} {install.Detail}");
-            var web = (await life.Engine.Containers.ListAsync(LabelFilter.Managed.And(HostPanelLabels.Instance, app), Ct)).Single(c => c.Name.EndsWith("web", StringComparison.Ordinal)).Id;
-            var written = await life.Engine.Containers.ExecAsync(web, new ExecRequest { Command = ["sh", "-c", "head -c 300000 /dev/urandom > /data/photo.bin && mkdir -p /data/albums && echo 'sortie du 12' > /data/albums/liste.txt"] }, Ct);
+            var written = await WorldApps.ExecAsync(life, app, "web", "head -c 300000 /dev/urandom > /data/photo.bin && mkdir -p /data/albums && echo 'sortie du 12' > /data/albums/liste.txt", Ct);
             Assert.Equal(0, written.ExitCode);
             notesBefore = await life.GetAsync(app, "/cgi-bin/notes", Ct);
-            filesBefore = await ChecksumsAsync(life, app);
+            filesBefore = await WorldApps.DataChecksumsAsync(life, app, "photo.bin", Ct);
             startsBefore = await StartLogAsync(life, app);
 
             // The panel's own state: a person, a group, an external account.
@@ -114,7 +113,7 @@ public sealed class DisasterRecoveryTests : IAsyncDisposable
             Assert.Equal("atelier", instance.OrganizationId);
             Assert.Equal(notesBefore, await life.GetAsync(app, "/cgi-bin/notes", Ct));
             Assert.Contains("avant la panne", notesBefore, StringComparison.Ordinal);
-            Assert.Equal(filesBefore, await ChecksumsAsync(life, app));
+            Assert.Equal(filesBefore, await WorldApps.DataChecksumsAsync(life, app, "photo.bin", Ct));
             Assert.StartsWith(startsBefore, await StartLogAsync(life, app), StringComparison.Ordinal);
 
             // The panel's state came back with it: the person, the group, the external account, the audit log intact.
@@ -132,39 +131,12 @@ public sealed class DisasterRecoveryTests : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The files of the app's data volume with their SHA-256, as the container sees them; the app's
-    /// own start log is compared apart (each start adds a line to it).
-    /// </summary>
-    private static async Task<string> ChecksumsAsync(Lifecycle life, string app)
-    {
-        var web = (await life.Engine.Containers.ListAsync(LabelFilter.Managed.And(HostPanelLabels.Instance, app), Ct)).Single(c => c.Name.EndsWith("web", StringComparison.Ordinal)).Id;
-        var sums = await life.Engine.Containers.ExecAsync(web, new ExecRequest { Command = ["sh", "-c", "cd /data && find . -type f ! -name starts.log | sort | xargs sha256sum"] }, Ct);
-        Assert.Equal(0, sums.ExitCode);
-        Assert.Contains("photo.bin", sums.Stdout, StringComparison.Ordinal);
-        return sums.Stdout;
-    }
-
     private static async Task<string> StartLogAsync(Lifecycle life, string app)
     {
-        var web = (await life.Engine.Containers.ListAsync(LabelFilter.Managed.And(HostPanelLabels.Instance, app), Ct)).Single(c => c.Name.EndsWith("web", StringComparison.Ordinal)).Id;
-        var log = await life.Engine.Containers.ExecAsync(web, new ExecRequest { Command = ["cat", "/data/starts.log"] }, Ct);
+        var log = await WorldApps.ExecAsync(life, app, "web", "cat /data/starts.log", Ct);
         Assert.Equal(0, log.ExitCode);
         Assert.NotEmpty(log.Stdout);
         return log.Stdout;
-    }
-
-    private static Task WriteSettingsAsync(string dataDirectory)
-    {
-        Directory.CreateDirectory(dataDirectory);
-        return File.WriteAllTextAsync(Path.Combine(dataDirectory, "appsettings.json"), JsonSerializer.Serialize(new
-        {
-            DockerEndpoint = World.DockerHost,
-            UtilityImage = World.WebImage,
-            DnsServers = World.Dns,
-            PublicAddresses = "127.0.0.1",
-            CatalogDirectory = RepositoryPaths.TestCatalog(1),
-        }), Ct);
     }
 
     private static async Task<(int Code, string Output, string Error)> HostPanelAsync(string dataDirectory, params string[] args)

@@ -51,7 +51,7 @@ public sealed class HandoverTests : IAsyncDisposable
         var (_, claireToken) = await members.CreateTokenAsync((await resolver.ForPersonAsync(claire.Id, Ct))!, "atelier", OrganizationRole.Administrator, "scripts de Claire", null, Ct);
         var oldRepository = await life.Get<BackupRepositories>().DescribeAsync("atelier", Ct);
 
-        await WriteSettingsAsync();
+        await WorldApps.WriteSettingsAsync(_scratch.DataDirectory, Ct);
         var passwordFile = Path.Combine(_scratch.DataDirectory, "malik-password");
         await File.WriteAllTextAsync(passwordFile, Password, Ct);
 
@@ -132,15 +132,6 @@ public sealed class HandoverTests : IAsyncDisposable
         await users.SetTwoFactorEnabledAsync(user, true);
         return (await users.GetAuthenticatorKeyAsync(user))!;
     }
-
-    private Task WriteSettingsAsync() => File.WriteAllTextAsync(Path.Combine(_scratch.DataDirectory, "appsettings.json"), JsonSerializer.Serialize(new
-    {
-        DockerEndpoint = World.DockerHost,
-        UtilityImage = World.WebImage,
-        DnsServers = World.Dns,
-        PublicAddresses = "127.0.0.1",
-        CatalogDirectory = RepositoryPaths.TestCatalog(1),
-    }), Ct);
 
     private async Task<(int Code, string Output, string Error)> HostPanelAsync(string? token, params string[] args)
     {

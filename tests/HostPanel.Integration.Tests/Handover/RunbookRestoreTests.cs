@@ -35,22 +35,15 @@ public sealed class RunbookRestoreTests : IAsyncDisposable
     public async Task ThePlainResticStepsOfTheRunbookBringBackTheFilesAndTheDatabase()
     {
         var app = _scratch.Name("book");
-        await File.WriteAllTextAsync(Path.Combine(_scratch.DataDirectory, "appsettings.json"), JsonSerializer.Serialize(new
-        {
-            DockerEndpoint = World.DockerHost,
-            UtilityImage = World.WebImage,
-            DnsServers = World.Dns,
-            PublicAddresses = "127.0.0.1",
-            CatalogDirectory = RepositoryPaths.TestCatalog(1),
-        }), Ct);
+        await WorldApps.WriteSettingsAsync(_scratch.DataDirectory, Ct);
         await using var life = await Lifecycle.StartAsync(_scratch.DataDirectory, 1, Ct, null, services => services.AddHostPanelAccounts(new HostPanelOptions { DataDirectory = _scratch.DataDirectory }));
         var root = Callers.Root;
         var location = $"sftp://{World.SftpUser}@{World.SftpHost}:{World.SftpPort}/{World.SftpPath}/{app}";
         await life.Backups.SetTargetAsync(root, "default", location, World.SftpKey, World.SftpKnownHosts, Ct);
         var install = await life.Apps.InstallAsync(new InstallRequest("notes", root) { Name = app, Domain = $"{app}.velo-lyon.fr", Answers = new Dictionary<string, string> { ["first_note"] = "compte rendu de l'AG" } }, Ct);
         Assert.True(install.State == OperationState.Succeeded, $"{install.State}: {install.Outcome} {install.Detail}");
-        Assert.Equal(0, (await ExecAsync(life, app, "web", "head -c 200000 /dev/urandom > /data/adhesions.bin && mkdir -p /data/2026 && echo 'bilan' > /data/2026/bilan.txt")).ExitCode);
-        var files = await ChecksumsAsync(life, app);
+        Assert.Equal(0, (await WorldApps.ExecAsync(life, app, "web", "head -c 200000 /dev/urandom > /data/adhesions.bin && mkdir -p /data/2026 && echo 'bilan' > /data/2026/bilan.txt", Ct)).ExitCode);
+        var files = await WorldApps.DataChecksumsAsync(life, app, "adhesions.bin", Ct);
         var notes = await life.GetAsync(app, "/cgi-bin/notes", Ct);
         Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(app, root, Ct)).State);
         var password = (await life.Get<BackupRepositories>().DescribeAsync("default", Ct)).Password;
@@ -63,15 +56,15 @@ public sealed class RunbookRestoreTests : IAsyncDisposable
         var script = PlainResticScript(output.ToString());
 
         // The loss: the app's files and its notes are gone.
-        Assert.Equal(0, (await ExecAsync(life, app, "web", "rm -rf /data/adhesions.bin /data/2026")).ExitCode);
-        Assert.Equal(0, (await ExecAsync(life, app, "db", "psql -U notes -d notes -v ON_ERROR_STOP=1 -c 'delete from notes'")).ExitCode);
+        Assert.Equal(0, (await WorldApps.ExecAsync(life, app, "web", "rm -rf /data/adhesions.bin /data/2026", Ct)).ExitCode);
+        Assert.Equal(0, (await WorldApps.ExecAsync(life, app, "db", "psql -U notes -d notes -v ON_ERROR_STOP=1 -c 'delete from notes'", Ct)).ExitCode);
         Assert.DoesNotContain("compte rendu", await life.GetAsync(app, "/cgi-bin/notes", Ct), StringComparison.Ordinal);
 
         // The steps, in order, in one bash; the only thing added is the password the text says to put in the file.
         var run = await BashAsync(script, password);
         Assert.True(run.ExitCode == 0, $"the runbook's steps failed ({run.ExitCode}):\n{script}\n--- output ---\n{run.Output}");
 
-        Assert.Equal(files, await ChecksumsAsync(life, app));
+        Assert.Equal(files, await WorldApps.DataChecksumsAsync(life, app, "adhesions.bin", Ct));
         Assert.Equal(notes, await WaitForNotesAsync(life, app, notes));
     }
 
@@ -164,19 +157,5 @@ public sealed class RunbookRestoreTests : IAsyncDisposable
         }
 
         return said;
-    }
-
-    private static async Task<ExecResult> ExecAsync(Lifecycle life, string app, string service, string command)
-    {
-        var container = (await life.Engine.Containers.ListAsync(LabelFilter.Managed.And(HostPanelLabels.Instance, app), Ct)).Single(c => c.Name.EndsWith(service, StringComparison.Ordinal)).Id;
-        return await life.Engine.Containers.ExecAsync(container, new ExecRequest { Command = ["sh", "-c", command] }, Ct);
-    }
-
-    private static async Task<string> ChecksumsAsync(Lifecycle life, string app)
-    {
-        var sums = await ExecAsync(life, app, "web", "cd /data && find . -type f ! -name starts.log | sort | xargs sha256sum");
-        Assert.Equal(0, sums.ExitCode);
-        Assert.Contains("adhesions.bin", sums.Stdout, StringComparison.Ordinal);
-        return sums.Stdout;
     }
 }

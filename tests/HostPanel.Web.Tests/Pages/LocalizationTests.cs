@@ -11,22 +11,12 @@ public sealed class LocalizationTests
 {
     private static Dictionary<string, string> Texts(string culture) => Texts("HostPanel.Web.Resources.SharedResource", culture);
 
-    private static Dictionary<string, string> Texts(string baseName, string culture)
-    {
-        var resources = new ResourceManager(baseName, typeof(SharedResource).Assembly);
-        var set = resources.GetResourceSet(CultureInfo.GetCultureInfo(culture), createIfNotExists: true, tryParents: false);
-        Assert.NotNull(set);
-        return set.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
-    }
+    private static Dictionary<string, string> Texts(string baseName, string culture) =>
+        HostPanel.Tests.ResourcePairs.Texts(typeof(SharedResource).Assembly, baseName, culture);
 
     /// <summary>Every resource file of the panel (one per area of pages), by its base name.</summary>
-    public static TheoryData<string> ResourceFiles()
-    {
-        var names = typeof(SharedResource).Assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith("HostPanel.Web.Resources.", StringComparison.Ordinal) && n.EndsWith(".resources", StringComparison.Ordinal))
-            .Select(n => n[..^".resources".Length]);
-        return [.. names.Order(StringComparer.Ordinal)];
-    }
+    public static TheoryData<string> ResourceFiles() =>
+        [.. HostPanel.Tests.ResourcePairs.BaseNames(typeof(SharedResource).Assembly, "HostPanel.Web.Resources.")];
 
     [Fact]
     public void ThePanelHasTheSharedResourcesAmongItsFiles()
@@ -36,24 +26,8 @@ public sealed class LocalizationTests
 
     [Theory]
     [MemberData(nameof(ResourceFiles))]
-    public void EveryFrenchTextHasAnEnglishOneWithTheSamePlaceholders(string baseName)
-    {
-        var french = Texts(baseName, CultureInfo.InvariantCulture.Name);
-        var english = Texts(baseName, "en");
-
-        Assert.True(french.Count > 0, $"no text found in the neutral (French) resources of {baseName}");
-        Assert.Empty(french.Keys.Except(english.Keys));
-        Assert.Empty(english.Keys.Except(french.Keys));
-        foreach (var (key, text) in french)
-        {
-            Assert.False(string.IsNullOrWhiteSpace(english[key]), key);
-            for (var i = 0; i < 6; i++)
-            {
-                var placeholder = "{" + i + "}";
-                Assert.True(text.Contains(placeholder, StringComparison.Ordinal) == english[key].Contains(placeholder, StringComparison.Ordinal), $"{baseName}: {key}");
-            }
-        }
-    }
+    public void EveryFrenchTextHasAnEnglishOneWithTheSamePlaceholders(string baseName) =>
+        HostPanel.Tests.ResourcePairs.AssertPaired(typeof(SharedResource).Assembly, baseName);
 
     [Fact]
     public void TheNeutralResourcesAreFrench()
