@@ -43,9 +43,9 @@ public sealed class RecoveryKitPageTests : RecoveryKitPageContext
 
         var page = RenderPage();
 
-        Assert.Contains("root@example.org", page.Find("#kit-issued").TextContent, StringComparison.Ordinal);
-        Assert.Equal(threshold, page.Find("#kit-threshold").TextContent.Trim());
-        Assert.Equal(holders, page.Find("#kit-holders").TextContent.Trim());
+        Assert.Contains("root@example.org", page.Find("#kit-status-issued").TextContent, StringComparison.Ordinal);
+        Assert.Equal(threshold, page.Find("#kit-status-threshold").TextContent.Trim());
+        Assert.Equal(holders, page.Find("#kit-status-holders").TextContent.Trim());
         Assert.StartsWith(current, page.Find("#kit-current").TextContent.Trim(), StringComparison.Ordinal);
         Assert.Empty(page.FindAll("#kit-outdated"));
         Assert.Empty(page.FindAll("#kit-too-few"));
@@ -223,6 +223,11 @@ public sealed class RecoveryKitPageTests : RecoveryKitPageContext
         Assert.False(Downloads.IsWaiting(bobQr));
         Assert.Empty(page.FindAll("#kit-shares"));
         page.WaitForElement("#kit-form");
+
+        // With a kit and the form both on the page, each id is the form's or the status's, not both.
+        Assert.Single(page.FindAll("#kit-holders"));
+        Assert.Single(page.FindAll("#kit-threshold"));
+        Assert.Equal("Détentrices et détenteurs des parts : Alice Martin, Bob, Carole.", page.Find("#kit-status-holders").TextContent.Trim());
 
         var again = RenderPage();
         Assert.Empty(again.FindAll("#kit-shares"));
