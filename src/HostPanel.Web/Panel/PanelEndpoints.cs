@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using HostPanel.Core.Organizations;
 using HostPanel.Web.Hosting;
+using HostPanel.Web.Panel.RecoveryKit;
 
 namespace HostPanel.Web.Panel;
 
@@ -12,6 +13,7 @@ public static class PanelEndpoints
         services.AddScoped<PanelSession>();
         services.AddSingleton<PanelWork>();
         services.AddSingleton<Settings.AcmeSettings>();
+        services.AddHostPanelRecoveryKitPage();
         return services;
     }
 

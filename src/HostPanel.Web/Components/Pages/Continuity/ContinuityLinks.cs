@@ -1,6 +1,7 @@
 using HostPanel.Core.Accounts;
 using HostPanel.Core.Handover;
 using HostPanel.Web.Accounts;
+using HostPanel.Web.Panel.RecoveryKit;
 using Microsoft.Extensions.Localization;
 
 namespace HostPanel.Web.Components.Pages.Continuity;
@@ -16,8 +17,11 @@ public static class ContinuityLinks
     /// <summary>The id of the external accounts' section on the Continuity page.</summary>
     public const string AccountsAnchor = "external-accounts";
 
-    /// <summary>The page that fixes <paramref name="finding"/> for <paramref name="caller"/>; null when the fix is not in the panel (the recovery kit, the hosters).</summary>
-    public static FindingLink? For(BusFactorFinding finding, Caller caller, IStringLocalizer<ContinuityPageText> text)
+    /// <summary>
+    /// The page that fixes <paramref name="finding"/> for <paramref name="caller"/>; null when the
+    /// fix is not in the panel or not in the caller's hands (the recovery kit is for hosters to make).
+    /// </summary>
+    public static FindingLink? For(BusFactorFinding finding, Caller caller, IStringLocalizer<ContinuityPageText> text, IStringLocalizer<RecoveryKitPageText>? kitText = null)
     {
         ArgumentNullException.ThrowIfNull(finding);
         ArgumentNullException.ThrowIfNull(caller);
@@ -32,6 +36,8 @@ public static class ContinuityLinks
                 => new FindingLink("/apps/" + Uri.EscapeDataString(app), text["Link.App", app]),
             BusFactorCheck.ExternalAccountSingleHolder
                 => new FindingLink(PagePath + "#" + AccountsAnchor, text["Link.Accounts"]),
+            BusFactorCheck.NoRecoveryKit or BusFactorCheck.RecoveryKitOutdated or BusFactorCheck.TooFewHolders when caller.IsHosterAdministrator && kitText is not null
+                => new FindingLink(RecoveryKitEndpoints.PagePath, kitText["Link.Kit"]),
             _ => null,
         };
     }
