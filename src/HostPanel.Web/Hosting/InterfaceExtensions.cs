@@ -61,6 +61,7 @@ public static class InterfaceExtensions
         app.MapHostPanelLanguageSwitch();
         app.MapHostPanelOrganizationSwitch();
         Panel.Runbook.RunbookEndpoints.MapHostPanelRunbook(app);
+        Panel.Audit.AuditEndpoints.MapHostPanelAudit(app);
         app.MapHostPanelAccountEndpoints();
         app.MapHostPanelApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
