@@ -66,6 +66,9 @@ public sealed class AuditPageTests : PanelPageContext
         Assert.StartsWith(AuditEndpoints.ExportPath + "?format=json&org=velo&since=", json, StringComparison.Ordinal);
         Assert.StartsWith(AuditEndpoints.ExportPath + "?format=csv&org=velo&since=", page.Find("#audit-export-csv").GetAttribute("href")!, StringComparison.Ordinal);
 
+        // A download, not a page: the panel's navigation leaves links marked so to the browser.
+        Assert.True(page.Find("#audit-export-json").HasAttribute("download"));
+
         // An organization's administrator does not check the whole server's chain.
         Assert.Empty(page.FindAll("#audit-verify"));
     }
