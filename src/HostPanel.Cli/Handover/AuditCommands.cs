@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using HostPanel.Core.Apps;
 using HostPanel.Core.Configuration;
 using HostPanel.Core.Handover;
@@ -40,7 +39,7 @@ internal static class AuditCommands
                 .ListAsync(services.Caller(), parsed.GetValue(org), from, parsed.GetValue(limit) ?? AuditService.DefaultLimit, ct).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(lines.Select(Shape), CliOutput.Json)).ConfigureAwait(false);
+                await output.WriteLineAsync(AuditExport.Json(lines)).ConfigureAwait(false);
                 return 0;
             }
 
@@ -104,7 +103,7 @@ internal static class AuditCommands
             var from = Since(parsed.GetValue(since));
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
             var lines = await services.GetRequiredService<AuditService>().ExportAsync(services.Caller(), parsed.GetValue(org), from, ct).ConfigureAwait(false);
-            var text = kind == "json" ? JsonSerializer.Serialize(lines.Select(Shape), CliOutput.Json) + "\n" : Csv(lines);
+            var text = kind == "json" ? AuditExport.Json(lines) + "\n" : AuditExport.Csv(lines);
             if (parsed.GetValue(file) is { Length: > 0 } path)
             {
                 await File.WriteAllTextAsync(path, text, new UTF8Encoding(false), ct).ConfigureAwait(false);
@@ -119,60 +118,6 @@ internal static class AuditCommands
         }));
         return command;
     }
-
-    /// <summary>The columns of an export, in this order, for JSON and CSV alike.</summary>
-    internal static readonly string[] Columns =
-        ["sequence", "time", "actor", "organization", "action", "subject", "result", "operationId", "words", "detail", "previousHash", "hash"];
-
-    private static string?[] Values(AuditLine line)
-    {
-        var e = line.Entry;
-        return
-        [
-            e.Sequence.ToString(CultureInfo.InvariantCulture),
-            e.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-            e.Actor,
-            e.OrganizationId,
-            e.Action,
-            e.Subject,
-            e.Result.ToString(),
-            e.OperationId?.ToString("D", CultureInfo.InvariantCulture),
-            line.Words,
-            e.Detail,
-            e.PreviousHash,
-            e.Hash,
-        ];
-    }
-
-    private static Dictionary<string, object?> Shape(AuditLine line)
-    {
-        var values = Values(line);
-        var shaped = new Dictionary<string, object?>();
-        for (var i = 0; i < Columns.Length; i++)
-        {
-            shaped[Columns[i]] = i == 0 ? line.Entry.Sequence : values[i];
-        }
-
-        return shaped;
-    }
-
-    /// <summary>RFC 4180: a header line, CRLF line ends, a field quoted when it holds a comma, a quote or a line break, quotes doubled.</summary>
-    internal static string Csv(IEnumerable<AuditLine> lines)
-    {
-        var csv = new StringBuilder();
-        csv.Append(string.Join(',', Columns)).Append("\r\n");
-        foreach (var line in lines)
-        {
-            csv.Append(string.Join(',', Values(line).Select(Field))).Append("\r\n");
-        }
-
-        return csv.ToString();
-    }
-
-    private static string Field(string? value) =>
-        value is null ? string.Empty
-        : value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
-        : value;
 
     /// <summary>A date (2026-11-01, midnight UTC) or a date and time (2026-11-01T14:30, UTC unless an offset is given).</summary>
     private static DateTimeOffset? Since(string? text)

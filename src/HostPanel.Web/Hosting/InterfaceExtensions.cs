@@ -62,6 +62,7 @@ public static class InterfaceExtensions
         app.MapHostPanelOrganizationSwitch();
         Panel.Runbook.RunbookEndpoints.MapHostPanelRunbook(app);
         Panel.RecoveryKit.RecoveryKitEndpoints.MapHostPanelRecoveryKit(app);
+        Panel.Audit.AuditEndpoints.MapHostPanelAudit(app);
         app.MapHostPanelAccountEndpoints();
         app.MapHostPanelApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
