@@ -199,15 +199,16 @@ public sealed class PeoplePageTests : PanelPageContext
         var page = Render<PeoplePage>();
         page.WaitForAssertion(() => Assert.Contains("tous les membres", page.Find("#app-access-cloud .app-access-current").TextContent));
 
-        page.Find("#access-groups-cloud").Change(true);
-        page.Find("#access-group-cloud-bureau").Change(true);
-        page.Find("#access-save-cloud").Click();
+        // Each find and its event in one dispatch: the page may render again in between (it refreshes itself).
+        await page.InvokeAsync(() => page.Find("#access-groups-cloud").Change(true));
+        await page.InvokeAsync(() => page.Find("#access-group-cloud-bureau").Change(true));
+        await page.InvokeAsync(() => page.Find("#access-save-cloud").Click());
 
         page.WaitForAssertion(() => Assert.Contains("seulement les groupes bureau", page.Find("#app-access-cloud .app-access-current").TextContent));
         Assert.Equal(["bureau"], await Get<MemberService>().AppAccessAsync(admin, "cloud", Ct));
 
-        page.Find("#access-all-cloud").Change(true);
-        page.Find("#access-save-cloud").Click();
+        await page.InvokeAsync(() => page.Find("#access-all-cloud").Change(true));
+        await page.InvokeAsync(() => page.Find("#access-save-cloud").Click());
 
         page.WaitForAssertion(() => Assert.Contains("tous les membres", page.Find("#app-access-cloud .app-access-current").TextContent));
         Assert.Null(await Get<MemberService>().AppAccessAsync(admin, "cloud", Ct));
