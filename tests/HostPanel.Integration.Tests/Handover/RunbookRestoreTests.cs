@@ -53,7 +53,17 @@ public sealed class RunbookRestoreTests : IAsyncDisposable
         using var error = new StringWriter();
         var code = await HostPanelCli.RunAsync(["--data-dir", _scratch.DataDirectory, "runbook", "--org", "default"], output, error, Ct);
         Assert.True(code == 0, error.ToString());
-        var script = PlainResticScript(output.ToString());
+        var markdown = output.ToString();
+
+        // What the runbook says of the app: its address, the DNS record it needs, where its backups
+        // are, when it was last backed up and that no restore was proven yet.
+        Assert.Contains($"https://{app}.velo-lyon.fr/", markdown, StringComparison.Ordinal);
+        Assert.Contains($"A {app}.velo-lyon.fr → 127.0.0.1", markdown, StringComparison.Ordinal);
+        Assert.Contains(location, markdown, StringComparison.Ordinal);
+        Assert.Matches($@"\| {app} \| [^\n]*20\d\d[^\n]*jamais", markdown);
+        Assert.Contains($"hostpanel backup list --org default --instance {app}", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain(password, markdown, StringComparison.Ordinal);
+        var script = PlainResticScript(markdown);
 
         // The loss: the app's files and its notes are gone.
         Assert.Equal(0, (await WorldApps.ExecAsync(life, app, "web", "rm -rf /data/adhesions.bin /data/2026", Ct)).ExitCode);
