@@ -111,29 +111,3 @@ internal sealed class MemoryBusFactor : IBusFactorChecks
     public Task<IReadOnlyList<BusFactorFinding>> CheckAsync(Caller caller, string? organizationId, CancellationToken ct = default) =>
         ++Calls < 0 ? throw new InvalidOperationException() : Task.FromResult<IReadOnlyList<BusFactorFinding>>([.. Rows.Where(f => organizationId is null ? caller.IsHosterAdministrator || f.OrganizationId is { } o && caller.RoleIn(o) == OrganizationRole.Administrator : f.OrganizationId == organizationId)]);
 }
-
-internal sealed class MemoryOperations : IOperationJournal
-{
-    public List<Operation> Operations { get; } = [];
-
-    public Task<IReadOnlyList<Operation>> ListAsync(string? instance = null, string? organizationId = null, int limit = 200, CancellationToken ct = default) =>
-        Task.FromResult<IReadOnlyList<Operation>>([.. Operations.Where(o => (instance is null || o.Instance == instance) && (organizationId is null || o.OrganizationId == organizationId)).OrderByDescending(o => o.CreatedAt).Take(limit)]);
-
-    public Task CreateAsync(Operation operation, IReadOnlyList<PlanStep> steps, CancellationToken ct = default) => throw new NotSupportedException();
-
-    public Task<Operation?> FindAsync(Guid id, CancellationToken ct = default) => throw new NotSupportedException();
-
-    public Task<IReadOnlyList<Operation>> UnfinishedAsync(CancellationToken ct = default) => throw new NotSupportedException();
-
-    public Task<IReadOnlyList<OperationStep>> StepsAsync(Guid id, CancellationToken ct = default) => throw new NotSupportedException();
-
-    public Task AppendUndoStepsAsync(Guid id, IReadOnlyList<PlanStep> steps, CancellationToken ct = default) => throw new NotSupportedException();
-
-    public Task SetStepStateAsync(Guid id, int index, StepState state, string? error, DateTimeOffset at, CancellationToken ct = default) => throw new NotSupportedException();
-
-    public Task SetStateAsync(Guid id, OperationState state, string? outcome, string? detail, DateTimeOffset at, CancellationToken ct = default) => throw new NotSupportedException();
-
-    public Task AppendLogAsync(Guid id, string level, string text, DateTimeOffset at, CancellationToken ct = default) => throw new NotSupportedException();
-
-    public Task<IReadOnlyList<OperationLogLine>> LogAsync(Guid id, CancellationToken ct = default) => throw new NotSupportedException();
-}

@@ -30,7 +30,7 @@ public sealed class RunbookServiceTests : IDisposable
     private readonly MemoryMemberships _memberships = new();
     private readonly MemoryPeople _people = new();
     private readonly MemoryQuotas _quotas = new();
-    private readonly MemoryOperations _journal = new();
+    private readonly HostPanel.Core.Tests.Operations.ListingJournal _journal = new();
     private readonly FixedKit _kit = new();
     private readonly RunbookExternalAccounts _accounts = new();
     private readonly MemoryBusFactor _busFactor = new();
