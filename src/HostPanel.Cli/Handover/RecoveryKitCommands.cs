@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using HostPanel.Core.Apps;
+using HostPanel.Core.Backups;
 using HostPanel.Core.Handover;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -39,7 +40,7 @@ internal static class RecoveryKitCommands
             var issue = await services.GetRequiredService<RecoveryKitService>()
                 .CreateAsync(services.Caller(), parsed.GetValue(threshold), parsed.GetValue(holders) ?? [], ct).ConfigureAwait(false);
 
-            CreatePrivateDirectory(folder);
+            PrivateFiles.CreateDirectory(folder);
             foreach (var document in issue.Documents)
             {
                 await WritePrivateAsync(Path.Combine(folder, document.FileStem + ".txt"), System.Text.Encoding.UTF8.GetBytes(document.Text), ct).ConfigureAwait(false);
@@ -136,28 +137,10 @@ internal static class RecoveryKitCommands
 
     private static string Quote(string name) => name.All(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.') ? name : $"\"{name.Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
 
-    private static void CreatePrivateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
-
     /// <summary>A new file only its owner may read (mode 0600); an existing one is never replaced.</summary>
     private static async Task WritePrivateAsync(string path, byte[] content, CancellationToken ct)
     {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using var stream = new FileStream(path, options);
+        await using var stream = PrivateFiles.Create(path, FileMode.CreateNew);
         await stream.WriteAsync(content, ct).ConfigureAwait(false);
     }
 }

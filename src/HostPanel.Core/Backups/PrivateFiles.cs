@@ -1,7 +1,7 @@
 namespace HostPanel.Core.Backups;
 
 /// <summary>Files and folders only their owner may read (records with secrets, staging areas).</summary>
-internal static class PrivateFiles
+public static class PrivateFiles
 {
     public static void CreateDirectory(string path)
     {
@@ -15,9 +15,10 @@ internal static class PrivateFiles
         }
     }
 
-    public static FileStream Create(string path)
+    /// <summary>A file only its owner may read (mode 0600), opened for writing; <paramref name="mode"/> says whether an existing one is replaced.</summary>
+    public static FileStream Create(string path, FileMode mode = FileMode.Create)
     {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

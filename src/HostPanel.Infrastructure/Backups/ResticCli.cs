@@ -520,13 +520,7 @@ public sealed partial class ResticCli(string resticPath = "restic", string? cach
         try
         {
             var file = Path.Combine(folder.FullName, "new");
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            await using (var stream = new FileStream(file, options))
+            await using (var stream = PrivateFiles.Create(file, FileMode.CreateNew))
             {
                 await stream.WriteAsync(Encoding.UTF8.GetBytes(newPassword), ct).ConfigureAwait(false);
             }

@@ -161,13 +161,7 @@ public static class PanelRecovery
 
     private static void WritePrivate(string path, string content)
     {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using var stream = new FileStream(path, options);
+        using var stream = PrivateFiles.Create(path);
         using var writer = new StreamWriter(stream);
         writer.Write(content);
     }

@@ -53,7 +53,7 @@ public sealed class PanelStateBackup(BackupRepositories repositories, IRestic re
                 Directory.Delete(staging, recursive: true);
             }
 
-            CreatePrivateDirectory(staging);
+            PrivateFiles.CreateDirectory(staging);
             try
             {
                 await CopyDatabaseAsync(options.DatabasePath, Path.Combine(staging, DatabaseFile), ct).ConfigureAwait(false);
@@ -135,7 +135,7 @@ public sealed class PanelStateBackup(BackupRepositories repositories, IRestic re
         var folder = database.Path[..^(DatabaseFile.Length + 1)];
 
         var scratch = Path.Combine(dataDirectory, "tmp", $"state-restore-{Guid.NewGuid():N}");
-        CreatePrivateDirectory(scratch);
+        PrivateFiles.CreateDirectory(scratch);
         try
         {
             await restic.RestoreAsync(repository, snapshot.Id, scratch, [folder], ct).ConfigureAwait(false);
@@ -171,7 +171,7 @@ public sealed class PanelStateBackup(BackupRepositories repositories, IRestic re
 
     private static void CopyFolder(string source, string destination)
     {
-        CreatePrivateDirectory(destination);
+        PrivateFiles.CreateDirectory(destination);
         if (!Directory.Exists(source))
         {
             return;
@@ -185,18 +185,6 @@ public sealed class PanelStateBackup(BackupRepositories repositories, IRestic re
         foreach (var folder in Directory.EnumerateDirectories(source))
         {
             CopyFolder(folder, Path.Combine(destination, Path.GetFileName(folder)));
-        }
-    }
-
-    private static void CreatePrivateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 }
