@@ -214,8 +214,8 @@ public sealed class RecoveryKitPageTests : RecoveryKitPageContext
         page.WaitForAssertion(() => Assert.Contains("L'état du panneau est sauvegardé", page.Find("#kit-state-backup").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
 
         // A link clicked gives way to a word that it was downloaded.
-        page.Find("tr[data-holder='Bob'] .share-sheet a").Click();
-        Assert.Contains("share-bob.txt téléchargé", page.Find("tr[data-holder='Bob'] .share-sheet").TextContent, StringComparison.Ordinal);
+        await page.InvokeAsync(() => page.Find("tr[data-holder='Bob'] .share-sheet a").Click());
+        page.WaitForAssertion(() => Assert.Contains("share-bob.txt téléchargé", page.Find("tr[data-holder='Bob'] .share-sheet").TextContent, StringComparison.Ordinal));
 
         // Closing forgets the files not downloaded; a page opened again shows none of them.
         var bobQr = Uri.UnescapeDataString(page.Find("tr[data-holder='Carole'] .share-qr a").GetAttribute("href")!.Split('/')[^1]);
