@@ -40,7 +40,8 @@ internal sealed class DockerClientProvider(IOptions<HostPanelOptions> options, I
             Version negotiated;
             using (var probe = Build(null))
             {
-                var version = await probe.System.GetVersionAsync(ct).ConfigureAwait(false);
+                // Like every other call, an engine that does not answer is an engine error.
+                var version = await DockerErrors.Call("ask the engine for its version", () => probe.System.GetVersionAsync(ct)).ConfigureAwait(false);
                 negotiated = Negotiate(version.APIVersion);
             }
 

@@ -41,6 +41,22 @@ public sealed class DockerEngineTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AnUnreachableEngineIsAnEngineErrorForEveryCall()
+    {
+        // The first call of a client asks the engine for its version: that call too must say
+        // "the engine" rather than leak the HTTP layer's exception to the pages that catch engine errors.
+        var missing = $"unix:///tmp/{Guid.NewGuid():N}.sock";
+        await using var services = World.Services(missing);
+        var engine = services.GetRequiredService<IContainerEngine>();
+
+        var containers = await Assert.ThrowsAsync<ContainerEngineException>(() => engine.Containers.ListAsync(LabelFilter.Managed, Ct));
+        var volumes = await Assert.ThrowsAsync<ContainerEngineException>(() => engine.Volumes.ListAsync(LabelFilter.Managed, Ct));
+
+        Assert.Contains("cannot connect to the engine socket", containers.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot connect to the engine socket", volumes.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PullsFromTheLocalRegistryWithLayerProgress()
     {
         var reference = ImageReference.Parse(await ScratchImage.PushAsync(Ct));
