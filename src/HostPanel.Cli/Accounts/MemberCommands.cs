@@ -9,8 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HostPanel.Cli.Accounts;
 
 /// <summary>
-/// `hostpanel member`, `group`, `app access`, `token` and `admin recover`: the people of an
-/// organization, their groups, who may use which app, access tokens, and root's way back in.
+/// `hostpanel member`, `group`, `app access`, `token`, `admin recover` and `hoster`: the people of
+/// an organization, their groups, who may use which app, access tokens, root's way back in, and who
+/// runs the whole server.
 /// </summary>
 internal static class MemberCommands
 {
@@ -41,6 +42,67 @@ internal static class MemberCommands
         var admin = new Command("admin", CliText.Get("AdminDescription"));
         admin.Add(Recover(globals, output, error));
         yield return admin;
+
+        var hoster = new Command("hoster", CliText.Get("HosterDescription"));
+        hoster.Add(HosterList(globals, output, error));
+        hoster.Add(HosterSet("add", true, globals, output, error));
+        hoster.Add(HosterSet("remove", false, globals, output, error));
+        yield return hoster;
+    }
+
+    private static Command HosterList(GlobalOptions globals, TextWriter output, TextWriter error)
+    {
+        var json = new Option<bool>("--json") { Description = CliText.Get("JsonOption") };
+        var command = new Command("list", CliText.Get("HosterListDescription")) { json };
+        command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
+        {
+            await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
+            var hosters = await services.GetRequiredService<MemberService>().HostersAsync(services.Caller(), ct).ConfigureAwait(false);
+            if (parsed.GetValue(json))
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(
+                    hosters.Select(p => new { email = p.Email, name = p.DisplayName, disabled = p.Disabled, twoFactor = p.TwoFactorEnabled }),
+                    CliOutput.Json)).ConfigureAwait(false);
+                return 0;
+            }
+
+            if (hosters.Count == 0)
+            {
+                await output.WriteLineAsync(CliText.Get("HosterNone")).ConfigureAwait(false);
+            }
+
+            foreach (var p in hosters)
+            {
+                var state = string.Join(", ", new[]
+                {
+                    p.TwoFactorEnabled ? null : CliText.Get("HosterNoTwoFactor"),
+                    p.Disabled ? CliText.Get("HosterDisabled") : null,
+                }.OfType<string>());
+                await output.WriteLineAsync($"{p.Email,-32} {p.DisplayName,-24} {state}".TrimEnd()).ConfigureAwait(false);
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command HosterSet(string name, bool hosting, GlobalOptions globals, TextWriter output, TextWriter error)
+    {
+        var email = new Argument<string>("EMAIL") { Description = CliText.Get("HosterEmailArgument") };
+        var command = new Command(name, CliText.Get(hosting ? "HosterAddDescription" : "HosterRemoveDescription")) { email };
+        command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
+        {
+            await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
+            var person = await services.GetRequiredService<MemberService>().SetHostingAsync(services.Caller(), parsed.GetValue(email), hosting, ct).ConfigureAwait(false);
+            await output.WriteLineAsync(CliText.Format(hosting ? "HosterAdded" : "HosterRemoved", person.Email)).ConfigureAwait(false);
+            if (hosting && !person.TwoFactorEnabled)
+            {
+                await output.WriteLineAsync(CliText.Format("HosterAddedWithoutTwoFactor", person.Email)).ConfigureAwait(false);
+            }
+
+            return 0;
+        }));
+        return command;
     }
 
     /// <summary>`hostpanel app access INSTANCE [--groups G1,G2 | --all-members]`, added under `app`.</summary>

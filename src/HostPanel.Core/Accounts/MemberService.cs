@@ -247,6 +247,67 @@ public sealed partial class MemberService(
         return await people.FindAsync(person.Id, ct).ConfigureAwait(false) ?? person;
     }
 
+    // ---- hosting ----
+
+    /// <summary>The server's hoster administrators, for hosters only.</summary>
+    public async Task<IReadOnlyList<Person>> HostersAsync(Caller caller, CancellationToken ct = default)
+    {
+        AccessControl.RequireHoster(caller);
+        return [.. (await people.HosterAdministratorsAsync(ct).ConfigureAwait(false)).OrderBy(p => p.Email, StringComparer.OrdinalIgnoreCase)];
+    }
+
+    /// <summary>
+    /// Gives the hoster role (every organization, the backups, the certificates, the recovery kit)
+    /// to an existing account, or takes it away. Hosters only (root included); the last active
+    /// hoster cannot lose it. The person's panel sessions read their rights again; security event
+    /// and audit entry kept.
+    /// </summary>
+    public async Task<Person> SetHostingAsync(Caller caller, string? email, bool hosting, CancellationToken ct = default)
+    {
+        var action = hosting ? AuditActions.HostingGrant : AuditActions.HostingRevoke;
+        await access.RequireHosterAsync(caller, action, ct).ConfigureAwait(false);
+        var address = MailValidation.Address(email, "email", email ?? string.Empty);
+        var person = await people.FindByEmailAsync(address, ct).ConfigureAwait(false)
+            ?? throw new AppRequestException("email", CoreText.Format("NoAccount", address));
+        if (person.IsHosterAdministrator == hosting)
+        {
+            return person;
+        }
+
+        if (hosting && person.Disabled)
+        {
+            throw new AppRequestException("email", CoreText.Format("HostingDisabledAccount", person.Email));
+        }
+
+        if (!hosting && !(await people.HosterAdministratorsAsync(ct).ConfigureAwait(false)).Any(p => p.Id != person.Id && !p.Disabled))
+        {
+            throw new AppRequestException("email", CoreText.Format("HostingLastHoster", person.Email));
+        }
+
+        await people.SetHosterAsync(person.Id, hosting, ct).ConfigureAwait(false);
+        if (!hosting)
+        {
+            await RunRevokersAsync(person.Id, ct).ConfigureAwait(false);
+        }
+
+        await RecordAsync(hosting ? SecurityEventKinds.HostingGranted : SecurityEventKinds.HostingRevoked, person, caller, null, ct).ConfigureAwait(false);
+        await audit.RecordAsync(caller, action, null, person.Email, ct: ct).ConfigureAwait(false);
+        return await people.FindAsync(person.Id, ct).ConfigureAwait(false) ?? person;
+    }
+
+    /// <summary>
+    /// A handover's end takes the hoster role from the person leaving, once a hoster gave it to
+    /// their successor (who may be the one completing it, not yet allowed <see cref="SetHostingAsync"/>
+    /// when the handover began). Recorded like any other change of the role.
+    /// </summary>
+    internal async Task EndHostingAsync(Caller caller, Person person, CancellationToken ct)
+    {
+        await people.SetHosterAsync(person.Id, false, ct).ConfigureAwait(false);
+        await RunRevokersAsync(person.Id, ct).ConfigureAwait(false);
+        await RecordAsync(SecurityEventKinds.HostingRevoked, person, caller, null, ct).ConfigureAwait(false);
+        await audit.RecordAsync(caller, AuditActions.HostingRevoke, null, person.Email, ct: ct).ConfigureAwait(false);
+    }
+
     // ---- groups ----
 
     public async Task<Group> AddGroupAsync(Caller caller, string? organizationId, string? name, string? description, CancellationToken ct = default)

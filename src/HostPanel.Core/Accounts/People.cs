@@ -40,6 +40,12 @@ public interface IPeopleDirectory
     Task RecoverAsync(string id, string password, CancellationToken ct = default);
 
     /// <summary>
+    /// Gives the hoster administrator role (the whole server) or takes it away; the account's
+    /// security stamp changes, so its panel sessions read their rights again.
+    /// </summary>
+    Task SetHosterAsync(string id, bool hoster, CancellationToken ct = default);
+
+    /// <summary>
     /// Whether <paramref name="password"/> and a current authenticator <paramref name="code"/>
     /// sign this account in: false when either is wrong (the failure counts toward the account's
     /// lockout), or the account is disabled, locked out or has no two-step sign-in.

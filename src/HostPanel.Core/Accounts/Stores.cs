@@ -147,6 +147,8 @@ public static class SecurityEventKinds
     public const string Enabled = "enabled";
     public const string Removed = "removed";
     public const string AdministratorRecovered = "administrator-recovered";
+    public const string HostingGranted = "hosting-granted";
+    public const string HostingRevoked = "hosting-revoked";
     public const string TokenCreated = "token-created";
     public const string TokenRevoked = "token-revoked";
     public const string AccessRefused = "access-refused";

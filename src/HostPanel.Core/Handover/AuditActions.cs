@@ -28,6 +28,8 @@ public static class AuditActions
     public const string CertificateRenew = "certificate.renew";
     public const string FirstAdministrator = "admin.first";
     public const string AdministratorRecover = "admin.recover";
+    public const string HostingGrant = "hosting.grant";
+    public const string HostingRevoke = "hosting.revoke";
     public const string AccessRefused = "access.refused";
     public const string ExternalAccountAdd = "external-account.add";
     public const string ExternalAccountUpdate = "external-account.update";

@@ -37,8 +37,8 @@ public static class BusFactorRules
             (false, null) => ContinuityText.Format("SingleAdministrator.NoneProblem", name),
             (false, _) => ContinuityText.Format("SingleAdministrator.Problem", name, only),
         };
-        yield return new BusFactorFinding(BusFactorCheck.SingleAdministrator, organizationId, only, problem,
-            ContinuityText.Get(server ? "SingleHoster.Fix" : "SingleAdministrator.Fix"));
+        var fix = (server ? "SingleHoster" : "SingleAdministrator") + (only is null ? ".NoneFix" : ".Fix");
+        yield return new BusFactorFinding(BusFactorCheck.SingleAdministrator, organizationId, only, problem, ContinuityText.Get(fix));
     }
 
     /// <summary>The server's recovery kit: none issued, sealing secrets no longer in use, or held by too few people.</summary>

@@ -2,6 +2,7 @@ using HostPanel.Core.Accounts;
 using HostPanel.Core.Apps;
 using HostPanel.Core.Backups;
 using HostPanel.Core.Operations;
+using HostPanel.Core.Organizations;
 using HostPanel.Core.Resources;
 
 namespace HostPanel.Core.Handover;
@@ -178,10 +179,12 @@ public sealed class HandoverService(
         var revoked = (await tokens.ListAsync(handover.DepartingId, handover.OrganizationId, ct).ConfigureAwait(false)).Count(t => t.RevokedAt is null);
         await tokens.RevokeAllAsync(handover.DepartingId, handover.OrganizationId, now, ct).ConfigureAwait(false);
         var removedKeys = await backups.RotateKeyAsync(caller, handover.OrganizationId, ct).ConfigureAwait(false);
+        var hosting = await HandOverHostingAsync(caller, handover, ct).ConfigureAwait(false);
         await members.RemoveAsync(caller, handover.OrganizationId, handover.DepartingEmail, ct).ConfigureAwait(false);
         var remaining = await people.FindAsync(handover.DepartingId, ct).ConfigureAwait(false);
         var summary = CoreText.Format("HandoverSummary", revoked, removedKeys.Count, handover.DepartingEmail)
-            + (remaining is null ? string.Empty : " " + CoreText.Format("HandoverAccountKept", handover.DepartingEmail));
+            + (hosting is null ? string.Empty : " " + hosting)
+            + (remaining is null || remaining.IsHosterAdministrator ? string.Empty : " " + CoreText.Format("HandoverAccountKept", handover.DepartingEmail));
         handover = handover with { CompletedAt = now, CompletedBy = caller.Name, Summary = summary };
         await store.SaveAsync(handover, ct).ConfigureAwait(false);
         await AuditAsync(caller, handover, AuditActions.HandoverComplete, AuditResult.Succeeded, summary, ct).ConfigureAwait(false);
@@ -196,6 +199,28 @@ public sealed class HandoverService(
         await store.SaveAsync(handover, ct).ConfigureAwait(false);
         await AuditAsync(caller, handover, AuditActions.HandoverCancel, AuditResult.Succeeded, null, ct).ConfigureAwait(false);
         return handover;
+    }
+
+    /// <summary>
+    /// The hosting collective's own organization changes hands: when the person leaving is a hoster
+    /// and a hoster already gave the successor that role, the leaver's goes with the handover; when
+    /// the successor does not have it, the leaver keeps it and the summary says how to move it.
+    /// </summary>
+    private async Task<string?> HandOverHostingAsync(Caller caller, Handover handover, CancellationToken ct)
+    {
+        var departing = await people.FindAsync(handover.DepartingId, ct).ConfigureAwait(false);
+        if (handover.OrganizationId != Organization.DefaultId || departing is not { IsHosterAdministrator: true })
+        {
+            return null;
+        }
+
+        if (await people.FindAsync(handover.SuccessorId, ct).ConfigureAwait(false) is not { IsHosterAdministrator: true, Disabled: false })
+        {
+            return CoreText.Format("HandoverHostingKept", handover.DepartingEmail, handover.SuccessorEmail);
+        }
+
+        await members.EndHostingAsync(caller, departing, ct).ConfigureAwait(false);
+        return CoreText.Format("HandoverHostingMoved", handover.DepartingEmail, handover.SuccessorEmail);
     }
 
     private async Task<Handover> OpenAsync(Caller caller, string? organizationId, CancellationToken ct)

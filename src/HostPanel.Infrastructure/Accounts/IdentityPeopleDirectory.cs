@@ -100,17 +100,22 @@ internal sealed class IdentityPeopleDirectory(IServiceScopeFactory scopes, TimeP
                     Check(await users.RemovePasskeyAsync(user, passkey.CredentialId), "email");
                 }
             }
-            if (!await users.IsInRoleAsync(user, HostPanelRoles.HosterAdministrator))
-            {
-                // The role exists once the panel has run; root may recover before it ever did.
-                await using var scope = scopes.CreateAsyncScope();
-                var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
-                if (!await roles.RoleExistsAsync(HostPanelRoles.HosterAdministrator))
-                {
-                    Check(await roles.CreateAsync(new IdentityRole(HostPanelRoles.HosterAdministrator)), "email");
-                }
+            await AddHosterRoleAsync(users, user);
+            Check(await users.UpdateSecurityStampAsync(user), "email");
+            return true;
+        });
 
-                Check(await users.AddToRoleAsync(user, HostPanelRoles.HosterAdministrator), "email");
+    public Task SetHosterAsync(string id, bool hoster, CancellationToken ct = default) =>
+        WithUsersAsync(async users =>
+        {
+            var user = await users.FindByIdAsync(id) ?? throw new InvalidOperationException($"No account {id}.");
+            if (hoster)
+            {
+                await AddHosterRoleAsync(users, user);
+            }
+            else if (await users.IsInRoleAsync(user, HostPanelRoles.HosterAdministrator))
+            {
+                Check(await users.RemoveFromRoleAsync(user, HostPanelRoles.HosterAdministrator), "email");
             }
 
             Check(await users.UpdateSecurityStampAsync(user), "email");
@@ -137,6 +142,24 @@ internal sealed class IdentityPeopleDirectory(IServiceScopeFactory scopes, TimeP
             Check(await users.AccessFailedAsync(user), "email");
             return false;
         });
+
+    private async Task AddHosterRoleAsync(UserManager<HostPanelUser> users, HostPanelUser user)
+    {
+        if (await users.IsInRoleAsync(user, HostPanelRoles.HosterAdministrator))
+        {
+            return;
+        }
+
+        // The role exists once the panel has run; root may act before it ever did.
+        await using var scope = scopes.CreateAsyncScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        if (!await roles.RoleExistsAsync(HostPanelRoles.HosterAdministrator))
+        {
+            Check(await roles.CreateAsync(new IdentityRole(HostPanelRoles.HosterAdministrator)), "email");
+        }
+
+        Check(await users.AddToRoleAsync(user, HostPanelRoles.HosterAdministrator), "email");
+    }
 
     private async Task<T> WithUsersAsync<T>(Func<UserManager<HostPanelUser>, Task<T>> body)
     {

@@ -281,6 +281,13 @@ internal sealed class MemoryPeople : IPeopleDirectory
         return Task.CompletedTask;
     }
 
+    public Task SetHosterAsync(string id, bool hoster, CancellationToken ct = default)
+    {
+        var i = Rows.FindIndex(p => p.Id == id);
+        Rows[i] = Rows[i] with { IsHosterAdministrator = hoster };
+        return Task.CompletedTask;
+    }
+
     public Task<bool> VerifySignInAsync(string id, string password, string code, CancellationToken ct = default) => Task.FromResult(false);
 }
 

@@ -196,6 +196,66 @@ public sealed class MemberServiceTests
         Assert.Contains(_events.Rows, e => e.Kind == SecurityEventKinds.AdministratorRecovered);
     }
 
+    [Fact]
+    public async Task Hosters_give_and_take_the_hosting_role_and_the_last_active_hoster_keeps_it()
+    {
+        var host = _people.Add("host@hebergeur.example.org", hoster: true);
+        var hoster = (await _resolver.ForPersonAsync(host.Id, Ct))!;
+
+        // An organization administrator is not a hoster: she can neither see nor change them.
+        await Assert.ThrowsAsync<AccessDeniedException>(() => _members.HostersAsync(_alice, Ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => _members.SetHostingAsync(_alice, _alice.Name, true, Ct));
+        Assert.False((await _people.FindAsync(_alice.Id, Ct))!.IsHosterAdministrator);
+
+        var unknown = await Assert.ThrowsAsync<AppRequestException>(() => _members.SetHostingAsync(hoster, "nobody@velo.example.org", true, Ct));
+        Assert.Equal("email", unknown.Field);
+
+        var granted = await _members.SetHostingAsync(hoster, _alice.Name, true, Ct);
+        Assert.True(granted.IsHosterAdministrator);
+        Assert.True((await _resolver.ForPersonAsync(_alice.Id, Ct))!.IsHosterAdministrator);
+        Assert.Contains(_events.Rows, e => e.Kind == SecurityEventKinds.HostingGranted && e.UserId == _alice.Id);
+        Assert.Equal([_alice.Name, host.Email], (await _members.HostersAsync(hoster, Ct)).Select(p => p.Email));
+
+        // Giving it again changes nothing.
+        Assert.True((await _members.SetHostingAsync(hoster, _alice.Name, true, Ct)).IsHosterAdministrator);
+        Assert.Single(_events.Rows, e => e.Kind == SecurityEventKinds.HostingGranted);
+
+        // The first hoster steps down: Alice stays, so it is allowed; their sessions end.
+        var revoked = await _members.SetHostingAsync(hoster, host.Email, false, Ct);
+        Assert.False(revoked.IsHosterAdministrator);
+        Assert.Contains(host.Id, _revoker.Revoked);
+        Assert.Contains(_events.Rows, e => e.Kind == SecurityEventKinds.HostingRevoked && e.UserId == host.Id);
+        Assert.False((await _resolver.ForPersonAsync(host.Id, Ct))!.IsHosterAdministrator);
+
+        // Alice is now the last one: she keeps it, and the refusal says why.
+        var alice = (await _resolver.ForPersonAsync(_alice.Id, Ct))!;
+        var last = await Assert.ThrowsAsync<AppRequestException>(() => _members.SetHostingAsync(alice, _alice.Name, false, Ct));
+        Assert.Equal("email", last.Field);
+        Assert.Contains(_alice.Name, last.Message, StringComparison.Ordinal);
+        Assert.True((await _people.FindAsync(_alice.Id, Ct))!.IsHosterAdministrator);
+    }
+
+    [Fact]
+    public async Task A_disabled_account_is_neither_given_the_hosting_role_nor_counted_as_another_hoster()
+    {
+        var root = Caller.Server("root");
+        var gone = _people.Add("gone@velo.example.org", hoster: true);
+        await _people.SetDisabledAsync(gone.Id, true, Ct);
+        await _members.SetHostingAsync(root, _alice.Name, true, Ct);
+
+        var refused = await Assert.ThrowsAsync<AppRequestException>(() => _members.SetHostingAsync(root, _alice.Name, false, Ct));
+        Assert.Equal("email", refused.Field);
+
+        var bob = _people.Add("bob@velo.example.org");
+        await _people.SetDisabledAsync(bob.Id, true, Ct);
+        var disabled = await Assert.ThrowsAsync<AppRequestException>(() => _members.SetHostingAsync(root, bob.Email, true, Ct));
+        Assert.Equal("email", disabled.Field);
+        Assert.False((await _people.FindAsync(bob.Id, Ct))!.IsHosterAdministrator);
+
+        // The disabled hoster's role can still be taken away (Alice is active).
+        Assert.False((await _members.SetHostingAsync(root, gone.Email, false, Ct)).IsHosterAdministrator);
+    }
+
     private async Task<Person> JoinAsync(string email, OrganizationRole role)
     {
         var sent = await _members.InviteAsync(_alice, "velo", email, role, [], Ct);

@@ -123,6 +123,80 @@ public sealed class HandoverTests : IAsyncDisposable
         Assert.True((await audit.VerifyAsync(root, Ct)).Verdict.IsIntact);
     }
 
+    [Fact]
+    public async Task AHosterHandingOverTheDefaultOrganizationPassesOnTheHostingRoleAHosterGaveTheSuccessor()
+    {
+        var app = _scratch.Name("host");
+        await using var life = await Lifecycle.StartAsync(_scratch.DataDirectory, 1, Ct, null, services => services.AddHostPanelAccounts(new HostPanelOptions { DataDirectory = _scratch.DataDirectory }));
+        var root = Callers.Root;
+        var install = await life.Apps.InstallAsync(new InstallRequest("notes", root) { Name = app, Domain = $"{app}.velo-lyon.fr" }, Ct);
+        Assert.True(install.State == OperationState.Succeeded, $"{install.State}: {install.Outcome} {install.Detail}");
+        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(app, root, Ct)).State);
+
+        var people = life.Get<IPeopleDirectory>();
+        var memberships = life.Get<IMembershipStore>();
+        var members = life.Get<MemberService>();
+        var resolver = life.Get<CallerResolver>();
+        var claire = await people.CreateAsync("claire@velo-lyon.fr", "Claire", Password, Ct);
+        var malik = await people.CreateAsync("malik@velo-lyon.fr", "Malik", Password, Ct);
+        await memberships.SaveAsync(new Membership(claire.Id, Organization.DefaultId, OrganizationRole.Administrator, DateTimeOffset.UtcNow), Ct);
+        await memberships.SaveAsync(new Membership(malik.Id, Organization.DefaultId, OrganizationRole.Member, DateTimeOffset.UtcNow), Ct);
+        var authenticatorKey = await EnrolAuthenticatorAsync(life, malik.Id);
+        await WorldApps.WriteSettingsAsync(_scratch.DataDirectory, Ct);
+        var passwordFile = Path.Combine(_scratch.DataDirectory, "malik-password");
+        await File.WriteAllTextAsync(passwordFile, Password, Ct);
+
+        // Root makes Claire the server's hoster; as the only one, she cannot lose the role.
+        var added = await HostPanelAsync(null, "hoster", "add", claire.Email);
+        Assert.True(added.Code == 0, added.ToString());
+        Assert.Equal([claire.Email], HosterEmails(await HostPanelAsync(null, "hoster", "list", "--json")));
+        var lastOne = await HostPanelAsync(null, "hoster", "remove", claire.Email);
+        Assert.Equal(1, lastOne.Code);
+        Assert.Contains(claire.Email, lastOne.Error, StringComparison.Ordinal);
+
+        // A token never acts as a hoster, even Claire's.
+        var (_, claireToken) = await members.CreateTokenAsync((await resolver.ForPersonAsync(claire.Id, Ct))!, Organization.DefaultId, OrganizationRole.Administrator, "scripts de Claire", null, Ct);
+        Assert.Equal(1, (await HostPanelAsync(claireToken, "hoster", "add", malik.Email)).Code);
+        Assert.False((await people.FindAsync(malik.Id, Ct))!.IsHosterAdministrator);
+
+        Assert.Equal(HostPanelCli.ExitUnhealthy, (await HostPanelAsync(null, "handover", "start", "--from", claire.Email, "--to", malik.Email)).Code);
+        var proven = await HostPanelAsync(null, "handover", "prove-sign-in", "--password-file", passwordFile, "--code", Totp.Code(authenticatorKey, Totp.StepAt(DateTimeOffset.UtcNow)));
+        Assert.True(proven.Code == HostPanelCli.ExitUnhealthy, proven.ToString());
+        var (_, malikToken) = await members.CreateTokenAsync((await resolver.ForPersonAsync(malik.Id, Ct))!, Organization.DefaultId, OrganizationRole.Administrator, "portable de Malik", null, Ct);
+        var drill = await HostPanelAsync(malikToken, "backup", "drill", app);
+        Assert.True(drill.Code == 0, drill.ToString());
+
+        // Root gives Malik the hosting role too: it goes with the handover, and Claire's with her.
+        Assert.Equal(0, (await HostPanelAsync(null, "hoster", "add", malik.Email)).Code);
+        var complete = await HostPanelAsync(malikToken, "handover", "complete");
+        Assert.True(complete.Code == 0, complete.ToString());
+
+        Assert.Null(await people.FindByEmailAsync(claire.Email, Ct)); // no other organization, no hosting role: the account is gone
+        Assert.Equal([malik.Email], (await people.HosterAdministratorsAsync(Ct)).Select(p => p.Email));
+        var done = Assert.Single(await life.Get<IHandoverStore>().ListAsync(Organization.DefaultId, Ct));
+        Assert.Contains(Core.Resources.CoreText.Format("HandoverHostingMoved", claire.Email, malik.Email), done.Summary, StringComparison.Ordinal);
+
+        var audit = life.Get<AuditService>();
+        var story = (await audit.ListAsync(root, null, null, 200, Ct)).Select(l => l.Entry).Reverse().ToList();
+        var cliRoot = $"cli:{Environment.UserName}";
+        Assert.Equal(
+            [
+                (AuditActions.HostingGrant, cliRoot, claire.Email),
+                (AuditActions.HostingGrant, cliRoot, malik.Email),
+                (AuditActions.HostingRevoke, malik.Email, claire.Email),
+            ],
+            story.Where(e => e.Action.StartsWith("hosting.", StringComparison.Ordinal) && e.Result == AuditResult.Succeeded).Select(e => (e.Action, e.Actor, e.Subject)));
+        Assert.Contains(story, e => e.Action == AuditActions.AccessRefused && e.Actor == claire.Email && e.Subject!.StartsWith(AuditActions.HostingGrant, StringComparison.Ordinal));
+        Assert.True((await audit.VerifyAsync(root, Ct)).Verdict.IsIntact);
+    }
+
+    private static List<string> HosterEmails((int Code, string Output, string Error) list)
+    {
+        Assert.True(list.Code == 0, list.ToString());
+        using var json = JsonDocument.Parse(list.Output);
+        return [.. json.RootElement.EnumerateArray().Select(e => e.GetProperty("email").GetString()!)];
+    }
+
     private async Task<string> EnrolAuthenticatorAsync(Lifecycle life, string userId)
     {
         await using var scope = life.Get<IServiceScopeFactory>().CreateAsyncScope();

@@ -135,6 +135,27 @@ public sealed class ContinuityPageTests : PanelPageContext
     }
 
     [Fact]
+    public async Task A_lone_hoster_is_raised_with_a_link_to_the_hosters_and_cleared_once_a_second_one_has_the_role()
+    {
+        var alice = await SignInAsync("alice@velo.example", hoster: true);
+        await TwoFactorAsync("alice@velo.example");
+        await AddAdministratorAsync("bob@velo.example");
+
+        var page = Render<ContinuityPage>();
+
+        page.WaitForElement("#checks-list");
+        var lone = page.Find("li[data-check='SingleAdministrator'][data-subject='alice@velo.example']");
+        Assert.Contains("un seul compte hébergeur", lone.TextContent, StringComparison.Ordinal);
+        Assert.Contains("section Hébergeurs", lone.QuerySelector(".hp-finding-fix")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("/people#hosters-section", lone.QuerySelector("a")!.GetAttribute("href"));
+
+        await Get<MemberService>().SetHostingAsync(alice, "bob@velo.example", true, Ct);
+        var after = Render<ContinuityPage>();
+
+        after.WaitForElement("#checks-none");
+    }
+
+    [Fact]
     public async Task The_accounts_are_listed_with_their_holders_and_the_single_holder_ones_flagged()
     {
         var alice = await SafeOrganizationAsync();

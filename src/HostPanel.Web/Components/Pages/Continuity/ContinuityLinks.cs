@@ -17,6 +17,9 @@ public static class ContinuityLinks
     /// <summary>The id of the external accounts' section on the Continuity page.</summary>
     public const string AccountsAnchor = "external-accounts";
 
+    /// <summary>The id of the hosters' section on the People page.</summary>
+    public const string HostersAnchor = "hosters-section";
+
     /// <summary>
     /// The page that fixes <paramref name="finding"/> for <paramref name="caller"/>; null when the
     /// fix is not in the panel or not in the caller's hands (the recovery kit is for hosters to make).
@@ -30,6 +33,8 @@ public static class ContinuityLinks
         {
             BusFactorCheck.AdministratorWithoutTwoFactor when string.Equals(finding.Subject, caller.Name, StringComparison.OrdinalIgnoreCase)
                 => new FindingLink(AccountPaths.TwoFactor, text["Link.TwoFactor"]),
+            BusFactorCheck.SingleAdministrator when finding.OrganizationId is null && caller.IsHosterAdministrator
+                => new FindingLink("/people#" + HostersAnchor, text["Link.Hosters"]),
             BusFactorCheck.SingleAdministrator or BusFactorCheck.AdministratorWithoutTwoFactor when finding.OrganizationId is not null
                 => new FindingLink("/people", text["Link.People"]),
             BusFactorCheck.NoRecentRestoreProof when finding.Subject is { } app

@@ -16,6 +16,9 @@ public sealed record PeopleData(
     IReadOnlyList<(Group Group, IReadOnlyList<string> Members)> Groups,
     IReadOnlyList<AppAccess> Apps)
 {
+    /// <summary>The server's hosters, read only for a hoster (null for everyone else).</summary>
+    public IReadOnlyList<Person>? Hosters { get; init; }
+
     /// <summary>Reads everything the page shows; each call decides access as the services do.</summary>
     public static async Task<PeopleData> ReadAsync(MemberService members, AccessControl access, Caller caller, Organization organization, CancellationToken ct = default)
     {
@@ -31,6 +34,9 @@ public sealed record PeopleData(
             apps.Add(new AppAccess(app, await members.AppAccessAsync(caller, app.Name, ct).ConfigureAwait(false)));
         }
 
-        return new PeopleData(caller, organization, list, [.. invitations.OrderBy(i => i.ExpiresAt)], [.. groups.OrderBy(g => g.Group.Name, StringComparer.Ordinal)], apps);
+        return new PeopleData(caller, organization, list, [.. invitations.OrderBy(i => i.ExpiresAt)], [.. groups.OrderBy(g => g.Group.Name, StringComparer.Ordinal)], apps)
+        {
+            Hosters = caller.IsHosterAdministrator ? await members.HostersAsync(caller, ct).ConfigureAwait(false) : null,
+        };
     }
 }

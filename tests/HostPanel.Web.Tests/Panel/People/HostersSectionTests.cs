@@ -1,0 +1,102 @@
+using Bunit;
+using HostPanel.Core.Accounts;
+using HostPanel.Core.Organizations;
+using HostPanel.Web.Accounts;
+using HostPanel.Web.Components.Pages.People;
+using MudBlazor;
+
+namespace HostPanel.Web.Tests.Panel.People;
+
+/// <summary>The hosters part of the People page, on the real member service, Identity and SQLite.</summary>
+public sealed class HostersSectionTests : PanelPageContext
+{
+    private const string Alice = "alice@velo.example";
+    private const string Bob = "bob@velo.example";
+
+    public HostersSectionTests() => UseCulture("fr");
+
+    private async Task AddMemberAsync(string email, OrganizationRole role = OrganizationRole.Member)
+    {
+        var person = await Get<IPeopleDirectory>().CreateAsync(email, email.Split('@')[0], "correct horse battery staple 1", Ct);
+        await Get<IMembershipStore>().SaveAsync(new Membership(person.Id, Organization.DefaultId, role, DateTimeOffset.UtcNow), Ct);
+    }
+
+    private async Task<bool> IsHosterAsync(string email) => (await Get<IPeopleDirectory>().FindByEmailAsync(email, Ct))!.IsHosterAdministrator;
+
+    [Fact]
+    public async Task An_organization_administrator_who_is_not_a_hoster_does_not_see_the_hosters()
+    {
+        await SignInAsync(Alice);
+
+        var page = Render<PeoplePage>();
+
+        page.WaitForElement("#members-table");
+        Assert.Empty(page.FindAll("#hosters-section"));
+    }
+
+    [Fact]
+    public async Task A_hoster_gives_the_role_to_a_member_only_after_confirming_who_they_are_and_saying_yes()
+    {
+        await SignInAsync(Alice, hoster: true);
+        await AddMemberAsync(Bob);
+        var dialogs = Render<MudDialogProvider>();
+        var page = Render<PeoplePage>();
+        page.WaitForElement("#hosters-list");
+        Assert.Contains("sans connexion en deux étapes", page.Find($"#hosters-list li[data-hoster='{Alice}'] .hoster-state").TextContent, StringComparison.Ordinal);
+        Assert.Equal(["", Bob], page.FindAll("#hoster-add-member option").Select(o => o.GetAttribute("value")));
+
+        // Without a fresh confirmation of identity: sent to confirm it, nothing changed.
+        await page.InvokeAsync(() => page.Find("#hoster-add-member").Change(Bob));
+        await page.InvokeAsync(() => page.Find("#hoster-add-submit").Click());
+        page.WaitForAssertion(() => Assert.Equal(Reauthentication.ConfirmUrl("/people"), page.Find("#hosters-confirm-link").GetAttribute("href")));
+        Assert.False(await IsHosterAsync(Bob));
+
+        ConfirmIdentityNow();
+        await page.InvokeAsync(() => page.Find("#hoster-add-submit").Click());
+        dialogs.WaitForAssertion(() => Assert.Contains($"bob ({Bob}) pourra gérer tout le serveur", dialogs.Markup, StringComparison.Ordinal));
+        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Donner le rôle").Click());
+
+        page.WaitForAssertion(() => Assert.Contains($"{Bob} est maintenant hébergeur du serveur. Cette personne n'a pas encore la connexion en deux étapes", page.Find("#hosters-status").TextContent, StringComparison.Ordinal));
+        Assert.True(await IsHosterAsync(Bob));
+        Assert.Equal([Alice, Bob], page.FindAll("#hosters-list li").Select(li => li.GetAttribute("data-hoster")));
+        Assert.Contains("Tous les membres actifs", page.Find("#hosters-no-candidate").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_last_hoster_cannot_step_down_and_the_page_says_why()
+    {
+        await SignInAsync(Alice, hoster: true);
+        ConfirmIdentityNow();
+        var dialogs = Render<MudDialogProvider>();
+        var page = Render<PeoplePage>();
+
+        await page.InvokeAsync(() => page.WaitForElement($"#hosters-list li[data-hoster='{Alice}'] .hoster-remove").Click());
+        dialogs.WaitForAssertion(() => Assert.Contains("ne pourra plus gérer le serveur", dialogs.Markup, StringComparison.Ordinal));
+        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Retirer le rôle").Click());
+
+        page.WaitForAssertion(() => Assert.Contains("est le seul compte hébergeur actif", page.Find("#hosters-problem").TextContent, StringComparison.Ordinal));
+        Assert.Contains("Rien n'a été changé", page.Find("#hosters-problem").TextContent, StringComparison.Ordinal);
+        Assert.True(await IsHosterAsync(Alice));
+    }
+
+    [Fact]
+    public async Task A_hoster_takes_the_role_from_another_who_then_no_longer_manages_the_server()
+    {
+        await SignInAsync(Alice, hoster: true);
+        await AddMemberAsync(Bob, OrganizationRole.Administrator);
+        var bob = await Get<IPeopleDirectory>().FindByEmailAsync(Bob, Ct);
+        await Get<IPeopleDirectory>().SetHosterAsync(bob!.Id, true, Ct);
+        ConfirmIdentityNow();
+        var dialogs = Render<MudDialogProvider>();
+        var page = Render<PeoplePage>();
+
+        await page.InvokeAsync(() => page.WaitForElement($"#hosters-list li[data-hoster='{Bob}'] .hoster-remove").Click());
+        await dialogs.InvokeAsync(() => dialogs.WaitForElement(".mud-dialog"));
+        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Retirer le rôle").Click());
+
+        page.WaitForAssertion(() => Assert.Contains($"{Bob} n'est plus hébergeur du serveur.", page.Find("#hosters-status").TextContent, StringComparison.Ordinal));
+        Assert.False(await IsHosterAsync(Bob));
+        Assert.Equal([Alice], page.FindAll("#hosters-list li").Select(li => li.GetAttribute("data-hoster")));
+        Assert.False((await Get<CallerResolver>().ForPersonAsync(bob.Id, Ct))!.IsHosterAdministrator);
+    }
+}
