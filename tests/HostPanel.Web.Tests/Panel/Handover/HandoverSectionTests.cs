@@ -181,6 +181,38 @@ public sealed class HandoverSectionTests : PanelPageContext
         Assert.True(page.Find("#handover-complete").HasAttribute("disabled"));
         page.Find("#handover-complete-confirm").Input(Alice);
         Assert.False(page.Find("#handover-complete").HasAttribute("disabled"));
+
+        // The click completes it for real: a new repository password, Alice removed with her account.
+        await page.InvokeAsync(() => page.Find("#handover-complete").Click());
+
+        page.WaitForAssertion(() => Assert.Contains($"Passation terminée : {Bob} administre désormais l'organisation.", page.Find("#handover-status").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        Assert.Contains($"{Alice} retiré(e) de l'organisation", page.Find("#handover-summary").TextContent, StringComparison.Ordinal);
+        Assert.Null(await Get<IPeopleDirectory>().FindByEmailAsync(Alice, Ct));
+        Assert.NotNull((await Handovers.StatusAsync(Caller.Server("test"), Org, Ct))!.Handover.CompletedAt);
+    }
+
+    [Fact]
+    public async Task A_hoster_leaving_the_default_organization_keeps_the_hoster_role_when_the_successor_was_not_given_it()
+    {
+        var (alice, bob) = await TwoPeopleAsync(signedIn: Bob);
+        var people = Get<IPeopleDirectory>();
+        await people.SetHosterAsync(alice.Id, true, Ct);
+        await AuthenticatorAsync(Bob);
+        await Handovers.StartAsync(alice, Org, Alice, Bob, Ct);
+        await SignedInWithTwoStepsAsync(bob);
+        await DrillByAsync(Bob, "notes");
+        ConfirmIdentityNow();
+        var page = Render<ContinuityPage>();
+        page.WaitForElement("#handover-complete-confirm");
+
+        page.Find("#handover-complete-confirm").Input(Alice);
+        await page.InvokeAsync(() => page.Find("#handover-complete").Click());
+
+        page.WaitForAssertion(() => Assert.Contains($"{Alice} garde le rôle d'hébergeur du serveur, que {Bob} n'a pas", page.Find("#handover-summary").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        var kept = await people.FindByEmailAsync(Alice, Ct);
+        Assert.True(kept!.IsHosterAdministrator);
+        Assert.Null(await Get<IMembershipStore>().FindAsync(kept.Id, Org, Ct));
+        Assert.DoesNotContain("autre organisation ou rôle d'hébergeur", page.Find("#handover-summary").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
