@@ -31,29 +31,15 @@ public sealed class HandoverTests : IAsyncDisposable
     [Fact]
     public async Task AfterTheHandoverTheDepartingAdministratorIsGoneWithTheirTokensAndTheOldBackupKey()
     {
-        var app = _scratch.Name("hand");
-        await using var life = await Lifecycle.StartAsync(_scratch.DataDirectory, 1, Ct, null, services => services.AddHostPanelAccounts(new HostPanelOptions { DataDirectory = _scratch.DataDirectory }));
+        await using var life = await StartAsync();
         var root = Callers.Root;
-        await life.Get<OrganizationService>().AddAsync(root, "atelier", "Atelier vélo", Ct);
-        var install = await life.Apps.InstallAsync(new InstallRequest("notes", root) { Name = app, Domain = $"{app}.velo-lyon.fr", OrganizationId = "atelier" }, Ct);
-        Assert.True(install.State == OperationState.Succeeded, $"{install.State}: {install.Outcome} {install.Detail}");
-        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(app, root, Ct)).State);
-
+        var (app, claire, malik, authenticatorKey, passwordFile) = await SceneAsync(life, "atelier", "hand");
         var people = life.Get<IPeopleDirectory>();
         var memberships = life.Get<IMembershipStore>();
         var members = life.Get<MemberService>();
         var resolver = life.Get<CallerResolver>();
-        var claire = await people.CreateAsync("claire@velo-lyon.fr", "Claire", Password, Ct);
-        var malik = await people.CreateAsync("malik@velo-lyon.fr", "Malik", Password, Ct);
-        await memberships.SaveAsync(new Membership(claire.Id, "atelier", OrganizationRole.Administrator, DateTimeOffset.UtcNow), Ct);
-        await memberships.SaveAsync(new Membership(malik.Id, "atelier", OrganizationRole.Member, DateTimeOffset.UtcNow), Ct);
-        var authenticatorKey = await EnrolAuthenticatorAsync(life, malik.Id);
         var (_, claireToken) = await members.CreateTokenAsync((await resolver.ForPersonAsync(claire.Id, Ct))!, "atelier", OrganizationRole.Administrator, "scripts de Claire", null, Ct);
         var oldRepository = await life.Get<BackupRepositories>().DescribeAsync("atelier", Ct);
-
-        await WorldApps.WriteSettingsAsync(_scratch.DataDirectory, Ct);
-        var passwordFile = Path.Combine(_scratch.DataDirectory, "malik-password");
-        await File.WriteAllTextAsync(passwordFile, Password, Ct);
 
         var start = await HostPanelAsync(null, "handover", "start", "--from", claire.Email, "--to", malik.Email, "--org", "atelier");
         Assert.True(start.Code == HostPanelCli.ExitUnhealthy, start.ToString());
@@ -126,25 +112,12 @@ public sealed class HandoverTests : IAsyncDisposable
     [Fact]
     public async Task AHosterHandingOverTheDefaultOrganizationPassesOnTheHostingRoleAHosterGaveTheSuccessor()
     {
-        var app = _scratch.Name("host");
-        await using var life = await Lifecycle.StartAsync(_scratch.DataDirectory, 1, Ct, null, services => services.AddHostPanelAccounts(new HostPanelOptions { DataDirectory = _scratch.DataDirectory }));
+        await using var life = await StartAsync();
         var root = Callers.Root;
-        var install = await life.Apps.InstallAsync(new InstallRequest("notes", root) { Name = app, Domain = $"{app}.velo-lyon.fr" }, Ct);
-        Assert.True(install.State == OperationState.Succeeded, $"{install.State}: {install.Outcome} {install.Detail}");
-        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(app, root, Ct)).State);
-
+        var (app, claire, malik, authenticatorKey, passwordFile) = await SceneAsync(life, Organization.DefaultId, "host");
         var people = life.Get<IPeopleDirectory>();
-        var memberships = life.Get<IMembershipStore>();
         var members = life.Get<MemberService>();
         var resolver = life.Get<CallerResolver>();
-        var claire = await people.CreateAsync("claire@velo-lyon.fr", "Claire", Password, Ct);
-        var malik = await people.CreateAsync("malik@velo-lyon.fr", "Malik", Password, Ct);
-        await memberships.SaveAsync(new Membership(claire.Id, Organization.DefaultId, OrganizationRole.Administrator, DateTimeOffset.UtcNow), Ct);
-        await memberships.SaveAsync(new Membership(malik.Id, Organization.DefaultId, OrganizationRole.Member, DateTimeOffset.UtcNow), Ct);
-        var authenticatorKey = await EnrolAuthenticatorAsync(life, malik.Id);
-        await WorldApps.WriteSettingsAsync(_scratch.DataDirectory, Ct);
-        var passwordFile = Path.Combine(_scratch.DataDirectory, "malik-password");
-        await File.WriteAllTextAsync(passwordFile, Password, Ct);
 
         // Root makes Claire the server's hoster; as the only one, she cannot lose the role.
         var added = await HostPanelAsync(null, "hoster", "add", claire.Email);
@@ -195,6 +168,41 @@ public sealed class HandoverTests : IAsyncDisposable
         Assert.True(list.Code == 0, list.ToString());
         using var json = JsonDocument.Parse(list.Output);
         return [.. json.RootElement.EnumerateArray().Select(e => e.GetProperty("email").GetString()!)];
+    }
+
+    private Task<Lifecycle> StartAsync() =>
+        Lifecycle.StartAsync(_scratch.DataDirectory, 1, Ct, null, services => services.AddHostPanelAccounts(new HostPanelOptions { DataDirectory = _scratch.DataDirectory }));
+
+    /// <summary>
+    /// The notes app installed in <paramref name="organization"/> and backed up; Claire administers
+    /// the organization and leaves, Malik is a member with an authenticator and takes over (his
+    /// password in a file, for the flow's own sign-in check); the command line's settings written.
+    /// </summary>
+    private async Task<(string App, Person Claire, Person Malik, string AuthenticatorKey, string PasswordFile)> SceneAsync(Lifecycle life, string organization, string prefix)
+    {
+        var app = _scratch.Name(prefix);
+        var root = Callers.Root;
+        if (organization != Organization.DefaultId)
+        {
+            await life.Get<OrganizationService>().AddAsync(root, organization, "Atelier vélo", Ct);
+        }
+
+        var install = await life.Apps.InstallAsync(new InstallRequest("notes", root) { Name = app, Domain = $"{app}.velo-lyon.fr", OrganizationId = organization }, Ct);
+        Assert.True(install.State == OperationState.Succeeded, $"{install.State}: {install.Outcome} {install.Detail}");
+        Assert.Equal(OperationState.Succeeded, (await life.Backups.BackupAsync(app, root, Ct)).State);
+
+        var people = life.Get<IPeopleDirectory>();
+        var memberships = life.Get<IMembershipStore>();
+        var claire = await people.CreateAsync("claire@velo-lyon.fr", "Claire", Password, Ct);
+        var malik = await people.CreateAsync("malik@velo-lyon.fr", "Malik", Password, Ct);
+        await memberships.SaveAsync(new Membership(claire.Id, organization, OrganizationRole.Administrator, DateTimeOffset.UtcNow), Ct);
+        await memberships.SaveAsync(new Membership(malik.Id, organization, OrganizationRole.Member, DateTimeOffset.UtcNow), Ct);
+        var authenticatorKey = await EnrolAuthenticatorAsync(life, malik.Id);
+
+        await WorldApps.WriteSettingsAsync(_scratch.DataDirectory, Ct);
+        var passwordFile = Path.Combine(_scratch.DataDirectory, "malik-password");
+        await File.WriteAllTextAsync(passwordFile, Password, Ct);
+        return (app, claire, malik, authenticatorKey, passwordFile);
     }
 
     private async Task<string> EnrolAuthenticatorAsync(Lifecycle life, string userId)

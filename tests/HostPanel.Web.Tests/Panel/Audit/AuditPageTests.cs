@@ -99,13 +99,13 @@ public sealed class AuditPageTests : PanelPageContext
 
         var page = Render<AuditPage>();
         page.WaitForElement("#audit-table");
-        page.Find("#audit-period").Change("0");
+        await page.InvokeAsync(() => page.Find("#audit-period").Change("0"));
 
         page.WaitForAssertion(() => Assert.Equal(AuditEndpoints.ExportUrl("json", "velo"), page.Find("#audit-export-json").GetAttribute("href")));
         Assert.Equal(2, page.FindAll("#audit-table tbody tr").Count);
 
         // Entries written today are within the last 7 days; none is older.
-        page.Find("#audit-period").Change("7");
+        await page.InvokeAsync(() => page.Find("#audit-period").Change("7"));
         page.WaitForAssertion(() => Assert.Contains("&since=", page.Find("#audit-export-json").GetAttribute("href"), StringComparison.Ordinal));
         Assert.Equal(2, page.FindAll("#audit-table tbody tr").Count);
     }
@@ -136,13 +136,13 @@ public sealed class AuditPageTests : PanelPageContext
         // The hoster first sees the organization shown (the default one, with no entry), then picks the whole server.
         var page = Render<AuditPage>();
         page.WaitForElement("#audit-none");
-        page.Find("#audit-scope-server").Click();
+        await page.InvokeAsync(() => page.Find("#audit-scope-server").Click());
         page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("#audit-table tbody tr").Count));
         Assert.Equal("tout le serveur", page.Find("#audit-table tr[data-sequence='1'] .audit-org").TextContent);
         Assert.Equal("lac", page.Find("#audit-table tr[data-sequence='3'] .audit-org").TextContent);
         Assert.StartsWith(AuditEndpoints.ExportPath + "?format=json&since=", page.Find("#audit-export-json").GetAttribute("href")!, StringComparison.Ordinal);
 
-        page.Find("#audit-verify").Click();
+        await page.InvokeAsync(() => page.Find("#audit-verify").Click());
         page.WaitForAssertion(() => Assert.Contains("Journal d'audit intact : 4 entrées", page.Find("#audit-verdict").TextContent, StringComparison.Ordinal));
         Assert.Equal("true", page.Find("#audit-verdict [data-intact]").GetAttribute("data-intact"));
 
@@ -151,7 +151,7 @@ public sealed class AuditPageTests : PanelPageContext
             await db.Database.ExecuteSqlRawAsync("UPDATE AuditEntries SET Subject = 'mallory' WHERE Sequence = 3", Ct);
         }
 
-        page.Find("#audit-verify").Click();
+        await page.InvokeAsync(() => page.Find("#audit-verify").Click());
         page.WaitForAssertion(() => Assert.Contains("L'entrée 3 (ligne 3) a été modifiée", page.Find("#audit-verdict").TextContent, StringComparison.Ordinal));
         Assert.Equal("false", page.Find("#audit-verdict [data-intact]").GetAttribute("data-intact"));
     }

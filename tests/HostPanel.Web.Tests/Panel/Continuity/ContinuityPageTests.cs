@@ -182,21 +182,21 @@ public sealed class ContinuityPageTests : PanelPageContext
         var page = Render<ContinuityPage>();
         page.WaitForElement("#account-form");
 
-        page.Find("#account-purpose").Change("Relais e-mail");
-        page.Find("#account-provider").Change("Brevo");
-        page.Find("#account-holders").Change("Alice\n  alice \n");
-        page.Find("#account-form").Submit();
+        await page.InvokeAsync(() => page.Find("#account-purpose").Change("Relais e-mail"));
+        await page.InvokeAsync(() => page.Find("#account-provider").Change("Brevo"));
+        await page.InvokeAsync(() => page.Find("#account-holders").Change("Alice\n  alice \n"));
+        await page.InvokeAsync(() => page.Find("#account-form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains("Le compte « Relais e-mail » est noté.", page.Find("#accounts-status").TextContent));
         var account = Assert.Single(await Accounts.ListAsync(alice, Org, Ct));
         Assert.Equal(["Alice"], account.Holders);
         page.WaitForElement("li[data-check='ExternalAccountSingleHolder']");
 
-        page.Find($"tr[data-account='{account.Id}'] .account-edit").Click();
+        await page.InvokeAsync(() => page.Find($"tr[data-account='{account.Id}'] .account-edit").Click());
         Assert.Contains("Modifier « Relais e-mail »", page.Find("#account-form-heading").TextContent);
         Assert.Equal("Brevo", page.Find("#account-provider").GetAttribute("value"));
-        page.Find("#account-holders").Change("Alice\nBob");
-        page.Find("#account-form").Submit();
+        await page.InvokeAsync(() => page.Find("#account-holders").Change("Alice\nBob"));
+        await page.InvokeAsync(() => page.Find("#account-form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains("est enregistré", page.Find("#accounts-status").TextContent));
         Assert.Equal(["Alice", "Bob"], Assert.Single(await Accounts.ListAsync(alice, Org, Ct)).Holders);
@@ -213,11 +213,11 @@ public sealed class ContinuityPageTests : PanelPageContext
         var page = Render<ContinuityPage>();
         page.WaitForElement("#account-form");
 
-        page.Find("#account-purpose").Change("Nom de domaine");
-        page.Find("#account-provider").Change("Gandi");
-        page.Find("#account-signin").Change("gandi point net");
-        page.Find("#account-holders").Change("Alice\nBob");
-        page.Find("#account-form").Submit();
+        await page.InvokeAsync(() => page.Find("#account-purpose").Change("Nom de domaine"));
+        await page.InvokeAsync(() => page.Find("#account-provider").Change("Gandi"));
+        await page.InvokeAsync(() => page.Find("#account-signin").Change("gandi point net"));
+        await page.InvokeAsync(() => page.Find("#account-holders").Change("Alice\nBob"));
+        await page.InvokeAsync(() => page.Find("#account-form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains(expected, page.Find("#account-signin").Closest(".mud-input-control")!.TextContent, StringComparison.Ordinal));
         Assert.Empty(page.FindAll("#accounts-problem"));
@@ -232,11 +232,11 @@ public sealed class ContinuityPageTests : PanelPageContext
         var page = Render<ContinuityPage>();
         page.WaitForElement("#account-form");
 
-        page.Find("#account-purpose").Change("Serveur loué");
-        page.Find("#account-provider").Change("OVHcloud");
-        page.Find("#account-holders").Change("Alice, Bob");
-        page.Find("#account-notes").Change("mot de passe : Velo2024!");
-        page.Find("#account-form").Submit();
+        await page.InvokeAsync(() => page.Find("#account-purpose").Change("Serveur loué"));
+        await page.InvokeAsync(() => page.Find("#account-provider").Change("OVHcloud"));
+        await page.InvokeAsync(() => page.Find("#account-holders").Change("Alice, Bob"));
+        await page.InvokeAsync(() => page.Find("#account-notes").Change("mot de passe : Velo2024!"));
+        await page.InvokeAsync(() => page.Find("#account-form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains("semblent contenir un mot de passe", page.Find("#account-notes").Closest(".mud-input-control")!.TextContent, StringComparison.Ordinal));
         Assert.Empty(await Accounts.ListAsync(alice, Org, Ct));
@@ -252,10 +252,10 @@ public sealed class ContinuityPageTests : PanelPageContext
 
         page.WaitForElement($"tr[data-account='{account.Id}'] .account-remove").Click();
         dialogs.WaitForAssertion(() => Assert.Contains("ne figurera plus dans la liste", dialogs.Markup));
-        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Garder").Click();
+        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Garder").Click());
         Assert.Single(await Accounts.ListAsync(alice, Org, Ct));
 
-        page.Find($"tr[data-account='{account.Id}'] .account-remove").Click();
+        await page.InvokeAsync(() => page.Find($"tr[data-account='{account.Id}'] .account-remove").Click());
         dialogs.WaitForAssertion(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Retirer").Click());
 
         page.WaitForElement("#accounts-none");

@@ -86,9 +86,9 @@ public sealed class HandoverSectionTests : PanelPageContext
         Assert.Equal(["", Alice], page.FindAll("#handover-from option").Select(o => o.GetAttribute("value")));
         Assert.Equal(["", Alice, Bob], page.FindAll("#handover-to option").Select(o => o.GetAttribute("value")));
 
-        page.Find("#handover-from").Change(Alice);
-        page.Find("#handover-to").Change(Bob);
-        page.Find("#handover-start-form").Submit();
+        await page.InvokeAsync(() => page.Find("#handover-from").Change(Alice));
+        await page.InvokeAsync(() => page.Find("#handover-to").Change(Bob));
+        await page.InvokeAsync(() => page.Find("#handover-start-form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains($"Passation commencée : {Alice} part, {Bob} reprend", page.Find("#handover-status").TextContent, StringComparison.Ordinal));
         var progress = await Handovers.StatusAsync(Caller.Server("test"), Org, Ct);
@@ -177,9 +177,9 @@ public sealed class HandoverSectionTests : PanelPageContext
         Assert.Contains(Alice, page.Find("label[for='handover-complete-confirm']").TextContent, StringComparison.Ordinal);
 
         Assert.True(page.Find("#handover-complete").HasAttribute("disabled"));
-        page.Find("#handover-complete-confirm").Input("alice@");
+        await page.InvokeAsync(() => page.Find("#handover-complete-confirm").Input("alice@"));
         Assert.True(page.Find("#handover-complete").HasAttribute("disabled"));
-        page.Find("#handover-complete-confirm").Input(Alice);
+        await page.InvokeAsync(() => page.Find("#handover-complete-confirm").Input(Alice));
         Assert.False(page.Find("#handover-complete").HasAttribute("disabled"));
 
         // The click completes it for real: a new repository password, Alice removed with her account.
@@ -205,7 +205,7 @@ public sealed class HandoverSectionTests : PanelPageContext
         var page = Render<ContinuityPage>();
         page.WaitForElement("#handover-complete-confirm");
 
-        page.Find("#handover-complete-confirm").Input(Alice);
+        await page.InvokeAsync(() => page.Find("#handover-complete-confirm").Input(Alice));
         await page.InvokeAsync(() => page.Find("#handover-complete").Click());
 
         page.WaitForAssertion(() => Assert.Contains($"{Alice} garde le rôle d'hébergeur du serveur, que {Bob} n'a pas", page.Find("#handover-summary").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
@@ -226,9 +226,9 @@ public sealed class HandoverSectionTests : PanelPageContext
         page.WaitForElement("#handover-prove-form");
         Assert.Contains("C'est vous qui reprenez", page.Find("#handover-prove-form").TextContent, StringComparison.Ordinal);
 
-        page.Find("#handover-password").Change(Password);
-        page.Find("#handover-code").Change(authenticator.Stale());
-        page.Find("#handover-prove-form").Submit();
+        await page.InvokeAsync(() => page.Find("#handover-password").Change(Password));
+        await page.InvokeAsync(() => page.Find("#handover-code").Change(authenticator.Stale()));
+        await page.InvokeAsync(() => page.Find("#handover-prove-form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains("n'est pas bon", page.Find("#handover-code").Closest(".mud-input-control")!.TextContent, StringComparison.Ordinal));
         Assert.Empty(page.FindAll("#handover-problem"));
@@ -236,9 +236,9 @@ public sealed class HandoverSectionTests : PanelPageContext
         Assert.Null((await Handovers.StatusAsync(alice, Org, Ct))!.Handover.SignInProvenAt);
         Assert.True(string.IsNullOrEmpty(page.Find("#handover-password").GetAttribute("value")));
 
-        page.Find("#handover-password").Change(Password);
-        page.Find("#handover-code").Change(authenticator.Next());
-        page.Find("#handover-prove-form").Submit();
+        await page.InvokeAsync(() => page.Find("#handover-password").Change(Password));
+        await page.InvokeAsync(() => page.Find("#handover-code").Change(authenticator.Next()));
+        await page.InvokeAsync(() => page.Find("#handover-prove-form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains("C'est prouvé", page.Find("#handover-status").TextContent, StringComparison.Ordinal));
         Assert.Equal("true", Step(page, "sign-in"));
@@ -253,9 +253,9 @@ public sealed class HandoverSectionTests : PanelPageContext
         var page = Render<ContinuityPage>();
         page.WaitForElement("#handover-start-form");
 
-        page.Find("#handover-from").Change(Alice);
-        page.Find("#handover-to").Change(Alice);
-        page.Find("#handover-start-form").Submit();
+        await page.InvokeAsync(() => page.Find("#handover-from").Change(Alice));
+        await page.InvokeAsync(() => page.Find("#handover-to").Change(Alice));
+        await page.InvokeAsync(() => page.Find("#handover-start-form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains("deux personnes différentes", page.Find("#handover-to-problem").TextContent, StringComparison.Ordinal));
         Assert.Empty(page.FindAll("#handover-problem"));
@@ -270,7 +270,7 @@ public sealed class HandoverSectionTests : PanelPageContext
         var page = Render<ContinuityPage>();
         page.WaitForElement("#handover-cancel");
 
-        page.Find("#handover-cancel").Click();
+        await page.InvokeAsync(() => page.Find("#handover-cancel").Click());
 
         page.WaitForAssertion(() => Assert.Contains($"Passation annulée. Rien n'a été renouvelé ; {Bob} reste administrateur.", page.Find("#handover-status").TextContent, StringComparison.Ordinal));
         Assert.Contains("annulée le", page.Find("#handover-last").TextContent, StringComparison.Ordinal);

@@ -114,14 +114,14 @@ public sealed class OperationListTests : AppsPageContext
         page.WaitForElement("#operations-table");
         Assert.Equal(["", "files", "notes"], page.FindAll("#operations-app option").Select(o => o.GetAttribute("value")));
 
-        page.Find("#operations-app").Change("notes");
+        await page.InvokeAsync(() => page.Find("#operations-app").Change("notes"));
         Assert.EndsWith("/operations?app=notes", Get<NavigationManager>().Uri);
         page.WaitForAssertion(() => Assert.Equal([$"operation-row-{notesFailed.Id}", $"operation-row-{notesBackup.Id}"], RowIds(page)));
 
-        page.Find("#operations-result").Change("failed");
+        await page.InvokeAsync(() => page.Find("#operations-result").Change("failed"));
         page.WaitForAssertion(() => Assert.Equal([$"operation-row-{notesFailed.Id}"], RowIds(page)));
 
-        page.Find("#operations-app").Change("");
+        await page.InvokeAsync(() => page.Find("#operations-app").Change(""));
         page.WaitForAssertion(() => Assert.Equal([$"operation-row-{filesFailed.Id}", $"operation-row-{notesFailed.Id}"], RowIds(page)));
         Assert.Equal("failed", page.Find("#operations-result option[selected]").GetAttribute("value"));
     }

@@ -70,7 +70,8 @@ public sealed class HostersSectionTests : PanelPageContext
         var dialogs = Render<MudDialogProvider>();
         var page = Render<PeoplePage>();
 
-        await page.InvokeAsync(() => page.WaitForElement($"#hosters-list li[data-hoster='{Alice}'] .hoster-remove").Click());
+        page.WaitForElement($"#hosters-list li[data-hoster='{Alice}'] .hoster-remove");
+        await page.InvokeAsync(() => page.Find($"#hosters-list li[data-hoster='{Alice}'] .hoster-remove").Click());
         dialogs.WaitForAssertion(() => Assert.Contains("ne pourra plus gérer le serveur", dialogs.Markup, StringComparison.Ordinal));
         await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Retirer le rôle").Click());
 
@@ -90,7 +91,8 @@ public sealed class HostersSectionTests : PanelPageContext
         var dialogs = Render<MudDialogProvider>();
         var page = Render<PeoplePage>();
 
-        await page.InvokeAsync(() => page.WaitForElement($"#hosters-list li[data-hoster='{Bob}'] .hoster-remove").Click());
+        page.WaitForElement($"#hosters-list li[data-hoster='{Bob}'] .hoster-remove");
+        await page.InvokeAsync(() => page.Find($"#hosters-list li[data-hoster='{Bob}'] .hoster-remove").Click());
         await dialogs.InvokeAsync(() => dialogs.WaitForElement(".mud-dialog"));
         await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Retirer le rôle").Click());
 

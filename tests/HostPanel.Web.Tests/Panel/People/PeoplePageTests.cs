@@ -61,10 +61,10 @@ public sealed class PeoplePageTests : PanelPageContext
         var page = Render<PeoplePage>();
         page.WaitForElement("#invite-form");
 
-        page.Find("#invite-email").Change("carole@velo.example");
-        page.Find("#invite-role").Change("admin");
-        page.Find("#invite-group-benevoles").Change(true);
-        page.Find("#invite-form").Submit();
+        await page.InvokeAsync(() => page.Find("#invite-email").Change("carole@velo.example"));
+        await page.InvokeAsync(() => page.Find("#invite-role").Change("admin"));
+        await page.InvokeAsync(() => page.Find("#invite-group-benevoles").Change(true));
+        await page.InvokeAsync(() => page.Find("#invite-form").Submit());
 
         var link = page.WaitForElement("#invite-link").GetAttribute("value")!;
         Assert.StartsWith("http://localhost/invitation/", link, StringComparison.Ordinal);
@@ -76,7 +76,7 @@ public sealed class PeoplePageTests : PanelPageContext
         Assert.Equal(OrganizationRole.Administrator, pending.Role);
         Assert.Equal(["benevoles"], pending.Groups);
 
-        page.Find("#invite-link-done").Click();
+        await page.InvokeAsync(() => page.Find("#invite-link-done").Click());
         Assert.DoesNotContain(secret, page.Markup, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("#invite-link"));
 
@@ -95,8 +95,8 @@ public sealed class PeoplePageTests : PanelPageContext
         var page = Render<PeoplePage>();
         page.WaitForElement("#group-add-form");
 
-        page.Find("#group-name").Change("Bad Name");
-        page.Find("#group-add-form").Submit();
+        await page.InvokeAsync(() => page.Find("#group-name").Change("Bad Name"));
+        await page.InvokeAsync(() => page.Find("#group-add-form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains(expected, page.Find("#group-name").Closest(".mud-input-control")!.TextContent, StringComparison.Ordinal));
         Assert.Empty(page.FindAll("#groups-problem"));
@@ -111,12 +111,12 @@ public sealed class PeoplePageTests : PanelPageContext
         var page = Render<PeoplePage>();
         page.WaitForElement("#group-add-form");
 
-        page.Find("#group-name").Change("bureau");
-        page.Find("#group-description").Change("Les membres du bureau");
-        page.Find("#group-add-form").Submit();
+        await page.InvokeAsync(() => page.Find("#group-name").Change("bureau"));
+        await page.InvokeAsync(() => page.Find("#group-description").Change("Les membres du bureau"));
+        await page.InvokeAsync(() => page.Find("#group-add-form").Submit());
         page.WaitForElement("#group-bureau");
-        page.Find("#group-add-member-bureau").Change("bob@velo.example");
-        page.Find("#group-add-member-submit-bureau").Click();
+        await page.InvokeAsync(() => page.Find("#group-add-member-bureau").Change("bob@velo.example"));
+        await page.InvokeAsync(() => page.Find("#group-add-member-submit-bureau").Click());
 
         page.WaitForAssertion(() => Assert.Contains("bob@velo.example", page.Find("#group-bureau ul").TextContent));
         var (group, members) = Assert.Single(await Get<MemberService>().GroupsAsync(admin, Org, Ct));
@@ -131,7 +131,8 @@ public sealed class PeoplePageTests : PanelPageContext
         await AddMemberAsync("dora@velo.example", OrganizationRole.Administrator);
         var page = Render<PeoplePage>();
 
-        page.WaitForElement("tr[data-member='dora@velo.example'] .member-role-change").Click();
+        page.WaitForElement("tr[data-member='dora@velo.example'] .member-role-change");
+        await page.InvokeAsync(() => page.Find("tr[data-member='dora@velo.example'] .member-role-change").Click());
 
         var link = page.WaitForElement("#members-confirm-link");
         Assert.Equal(Reauthentication.ConfirmUrl("/people"), link.GetAttribute("href"));
@@ -146,7 +147,8 @@ public sealed class PeoplePageTests : PanelPageContext
         ConfirmIdentityNow();
         var page = Render<PeoplePage>();
 
-        page.WaitForElement("tr[data-member='alice@velo.example'] .member-role-change").Click();
+        page.WaitForElement("tr[data-member='alice@velo.example'] .member-role-change");
+        await page.InvokeAsync(() => page.Find("tr[data-member='alice@velo.example'] .member-role-change").Click());
 
         page.WaitForAssertion(() => Assert.Contains("C'est le dernier administrateur de l'organisation", page.Find("#members-problem").TextContent));
         Assert.Contains("Rien n'a été changé.", page.Find("#members-problem").TextContent);
@@ -162,7 +164,8 @@ public sealed class PeoplePageTests : PanelPageContext
         ConfirmIdentityNow();
         var page = Render<PeoplePage>();
 
-        page.WaitForElement("tr[data-member='dora@velo.example'] .member-role-change").Click();
+        page.WaitForElement("tr[data-member='dora@velo.example'] .member-role-change");
+        await page.InvokeAsync(() => page.Find("tr[data-member='dora@velo.example'] .member-role-change").Click());
 
         page.WaitForAssertion(() => Assert.Contains("dora@velo.example est maintenant membre.", page.Find("#members-status").TextContent));
         Assert.Equal(OrganizationRole.Member, (await MembershipAsync("dora@velo.example")).Role);
@@ -177,12 +180,13 @@ public sealed class PeoplePageTests : PanelPageContext
         var dialogs = Render<MudDialogProvider>();
         var page = Render<PeoplePage>();
 
-        page.WaitForElement("tr[data-member='bob@velo.example'] .member-remove").Click();
+        page.WaitForElement("tr[data-member='bob@velo.example'] .member-remove");
+        await page.InvokeAsync(() => page.Find("tr[data-member='bob@velo.example'] .member-remove").Click());
         dialogs.WaitForAssertion(() => Assert.Contains("Retirer bob (bob@velo.example)", dialogs.Markup));
-        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Annuler").Click();
+        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Annuler").Click());
         Assert.NotNull(await MembershipOrNullAsync("bob@velo.example"));
 
-        page.Find("tr[data-member='bob@velo.example'] .member-remove").Click();
+        await page.InvokeAsync(() => page.Find("tr[data-member='bob@velo.example'] .member-remove").Click());
         dialogs.WaitForAssertion(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Oui, retirer").Click());
 
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("tr[data-member='bob@velo.example']")));

@@ -31,9 +31,9 @@ public abstract class RecoveryKitPageContext : PanelPageContext
         return control.QuerySelector(".mud-input-helper-text.mud-input-error")?.TextContent.Trim();
     }
 
-    protected static void Fill(IRenderedComponent<RecoveryKitPage> page, string holders, int? threshold)
+    protected static async Task FillAsync(IRenderedComponent<RecoveryKitPage> page, string holders, int? threshold)
     {
-        page.Find("#kit-holders").Input(holders);
-        page.Find("#kit-threshold").Input(threshold?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
+        await page.InvokeAsync(() => page.Find("#kit-holders").Input(holders));
+        await page.InvokeAsync(() => page.Find("#kit-threshold").Input(threshold?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
     }
 }

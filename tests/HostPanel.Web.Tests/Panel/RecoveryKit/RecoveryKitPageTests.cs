@@ -131,8 +131,8 @@ public sealed class RecoveryKitPageTests : RecoveryKitPageContext
         var page = RenderPage();
         page.WaitForElement("#kit-form");
 
-        Fill(page, holders, threshold);
-        page.Find("#kit-form").Submit();
+        await FillAsync(page, holders, threshold);
+        await page.InvokeAsync(() => page.Find("#kit-form").Submit());
 
         page.WaitForAssertion(() => Assert.StartsWith(said, ErrorUnder(page, field), StringComparison.Ordinal));
         var other = field == "kit-holders" ? "kit-threshold" : "kit-holders";
@@ -151,13 +151,13 @@ public sealed class RecoveryKitPageTests : RecoveryKitPageContext
         page.WaitForElement("#kit-form");
         Assert.Equal("2", page.Find("#kit-threshold").GetAttribute("value"));
 
-        Fill(page, "Alice\nBob\nCarole", 2);
+        await FillAsync(page, "Alice\nBob\nCarole", 2);
         page.WaitForAssertion(() => Assert.Equal(
             "N'importe quelles 2 de ces 3 personnes, ensemble, pourront tout reconstruire ; 1 ou moins n'apprennent rien. Jusqu'à 1 part(s) pourront être perdues sans perdre le kit.",
             page.Find("#kit-rule").TextContent.Trim()));
         Assert.Empty(page.FindAll("#kit-rule-warning"));
 
-        Fill(page, "Alice\nBob\nCarole", 3);
+        await FillAsync(page, "Alice\nBob\nCarole", 3);
         page.WaitForAssertion(() => Assert.Contains("toutes les parts seront nécessaires", page.Find("#kit-rule-warning").TextContent, StringComparison.Ordinal));
     }
 
@@ -169,8 +169,8 @@ public sealed class RecoveryKitPageTests : RecoveryKitPageContext
         var page = RenderPage();
         page.WaitForElement("#kit-form");
 
-        Fill(page, "Alice Martin\nBob\nCarole", 2);
-        page.Find("#kit-form").Submit();
+        await FillAsync(page, "Alice Martin\nBob\nCarole", 2);
+        await page.InvokeAsync(() => page.Find("#kit-form").Submit());
 
         page.WaitForElement("#kit-shares", TimeSpan.FromSeconds(10));
         Assert.Contains("2 de ses 3 parts", page.Find("#kit-issued-done").TextContent, StringComparison.Ordinal);
@@ -219,7 +219,7 @@ public sealed class RecoveryKitPageTests : RecoveryKitPageContext
 
         // Closing forgets the files not downloaded; a page opened again shows none of them.
         var bobQr = Uri.UnescapeDataString(page.Find("tr[data-holder='Carole'] .share-qr a").GetAttribute("href")!.Split('/')[^1]);
-        page.Find("#kit-close").Click();
+        await page.InvokeAsync(() => page.Find("#kit-close").Click());
         Assert.False(Downloads.IsWaiting(bobQr));
         Assert.Empty(page.FindAll("#kit-shares"));
         page.WaitForElement("#kit-form");
@@ -240,8 +240,8 @@ public sealed class RecoveryKitPageTests : RecoveryKitPageContext
         ConfirmIdentityNow();
         var page = RenderPage();
         page.WaitForElement("#kit-form");
-        Fill(page, "Alice\nBob\nCarole", 2);
-        page.Find("#kit-form").Submit();
+        await FillAsync(page, "Alice\nBob\nCarole", 2);
+        await page.InvokeAsync(() => page.Find("#kit-form").Submit());
         page.WaitForElement("#kit-shares", TimeSpan.FromSeconds(10));
         var ids = page.FindAll("#kit-issue a.kit-download").Select(a => Uri.UnescapeDataString(a.GetAttribute("href")!.Split('/')[^1])).ToList();
         Assert.Equal(7, ids.Count);

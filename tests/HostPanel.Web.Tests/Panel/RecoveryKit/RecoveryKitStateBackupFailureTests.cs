@@ -20,8 +20,8 @@ public sealed class RecoveryKitStateBackupFailureTests : RecoveryKitPageContext
         var page = RenderPage();
         page.WaitForElement("#kit-form");
 
-        Fill(page, "Alice\nBob\nCarole", 2);
-        page.Find("#kit-form").Submit();
+        await FillAsync(page, "Alice\nBob\nCarole", 2);
+        await page.InvokeAsync(() => page.Find("#kit-form").Submit());
 
         page.WaitForElement("#kit-state-backup .hp-problem", TimeSpan.FromSeconds(10));
         var warning = page.Find("#kit-state-backup .hp-problem");

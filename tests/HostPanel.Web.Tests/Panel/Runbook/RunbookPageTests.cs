@@ -37,7 +37,7 @@ public sealed class RunbookPageTests : PanelPageContext
         Assert.Equal(RunbookEndpoints.DownloadUrl("pdf", "velo"), page.Find("#runbook-download-pdf").GetAttribute("href"));
         Assert.Empty(page.FindAll("#runbook-scope-server"));
 
-        page.Find("#runbook-print").Click();
+        await page.InvokeAsync(() => page.Find("#runbook-print").Click());
         JSInterop.VerifyInvoke("print");
     }
 
@@ -81,7 +81,7 @@ public sealed class RunbookPageTests : PanelPageContext
 
         var page = Render<RunbookPage>();
         page.WaitForElement("#runbook-document h2");
-        page.Find("#runbook-scope-server").Click();
+        await page.InvokeAsync(() => page.Find("#runbook-scope-server").Click());
         page.WaitForAssertion(() => Assert.Equal("Carnet de bord du serveur", page.Find("#runbook-document h1").TextContent));
 
         Assert.Contains("notes-autre", page.Find("#runbook-document").TextContent, StringComparison.Ordinal);

@@ -75,8 +75,8 @@ public sealed class SettingsPageTests : PanelPageContext
         var page = Render<SettingsPage>();
         page.WaitForElement("#backup-target-form");
 
-        page.Find("#backup-location").Change("/proc/hostpanel-test/backups");
-        page.Find("#backup-target-form").Submit();
+        await page.InvokeAsync(() => page.Find("#backup-location").Change("/proc/hostpanel-test/backups"));
+        await page.InvokeAsync(() => page.Find("#backup-target-form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains("Cet emplacement n'a pas été retenu.", page.Find("#backup-target-problem").TextContent), TimeSpan.FromSeconds(60));
         Assert.Contains($"Rien n'a été changé : les sauvegardes continuent d'aller dans {DefaultBackups}.", page.Find("#backup-target-problem").TextContent);
@@ -92,20 +92,20 @@ public sealed class SettingsPageTests : PanelPageContext
         var page = Render<SettingsPage>();
         page.WaitForElement("#mail-form");
 
-        page.Find("#mail-host").Change("smtp.velo.example");
-        page.Find("#mail-port").Change("587");
-        page.Find("#mail-user").Change("contact@velo.example");
-        page.Find("#mail-password").Change(Password);
-        page.Find("#mail-from").Change("contact@velo.example");
-        page.Find("#mail-form").Submit();
+        await page.InvokeAsync(() => page.Find("#mail-host").Change("smtp.velo.example"));
+        await page.InvokeAsync(() => page.Find("#mail-port").Change("587"));
+        await page.InvokeAsync(() => page.Find("#mail-user").Change("contact@velo.example"));
+        await page.InvokeAsync(() => page.Find("#mail-password").Change(Password));
+        await page.InvokeAsync(() => page.Find("#mail-from").Change("contact@velo.example"));
+        await page.InvokeAsync(() => page.Find("#mail-form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains("Serveur d'e-mail vérifié et enregistré : smtp.velo.example:587", page.Find("#mail-status").TextContent));
         Assert.DoesNotContain(Password, page.Markup, StringComparison.Ordinal);
         Assert.Equal(Password, _mail.Tested.Single().Password);
         Assert.Contains("Laissez vide pour garder le mot de passe enregistré", page.Find("#mail-password").Closest(".mud-input-control")!.TextContent);
 
-        page.Find("#mail-from").Change("bureau@velo.example");
-        page.Find("#mail-form").Submit();
+        await page.InvokeAsync(() => page.Find("#mail-from").Change("bureau@velo.example"));
+        await page.InvokeAsync(() => page.Find("#mail-form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains("expéditeur bureau@velo.example", page.Find("#mail-status").TextContent));
         Assert.Equal(Password, _mail.Tested[^1].Password);
@@ -121,11 +121,11 @@ public sealed class SettingsPageTests : PanelPageContext
         var page = Render<SettingsPage>();
         page.WaitForElement("#mail-form");
 
-        page.Find("#mail-host").Change("smtp.velo.example");
-        page.Find("#mail-user").Change("contact@velo.example");
-        page.Find("#mail-password").Change(Password);
-        page.Find("#mail-from").Change("contact@velo.example");
-        page.Find("#mail-form").Submit();
+        await page.InvokeAsync(() => page.Find("#mail-host").Change("smtp.velo.example"));
+        await page.InvokeAsync(() => page.Find("#mail-user").Change("contact@velo.example"));
+        await page.InvokeAsync(() => page.Find("#mail-password").Change(Password));
+        await page.InvokeAsync(() => page.Find("#mail-from").Change("contact@velo.example"));
+        await page.InvokeAsync(() => page.Find("#mail-form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains("Rien n'a été enregistré", page.Find("#mail-user").Closest(".mud-input-control")!.TextContent));
         Assert.DoesNotContain(Password, page.Markup, StringComparison.Ordinal);
@@ -139,8 +139,8 @@ public sealed class SettingsPageTests : PanelPageContext
         var page = Render<SettingsPage>();
         page.WaitForAssertion(() => Assert.Contains("smtp.velo.example:587", page.Find("#mail-current").TextContent));
 
-        page.Find("#mail-test-to").Change("bob@velo.example");
-        page.Find("#mail-test-form").Submit();
+        await page.InvokeAsync(() => page.Find("#mail-test-to").Change("bob@velo.example"));
+        await page.InvokeAsync(() => page.Find("#mail-test-form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains("E-mail d'essai envoyé à bob@velo.example par smtp.velo.example", page.Find("#mail-test-status").TextContent));
         var sent = Assert.Single(_mail.Sent);
@@ -155,9 +155,9 @@ public sealed class SettingsPageTests : PanelPageContext
         var page = Render<SettingsPage>();
         page.WaitForElement("#acme-form");
 
-        page.Find("#acme-email").Change("technique@velo.example");
-        page.Find("#acme-directory-staging").Change(true);
-        page.Find("#acme-form").Submit();
+        await page.InvokeAsync(() => page.Find("#acme-email").Change("technique@velo.example"));
+        await page.InvokeAsync(() => page.Find("#acme-directory-staging").Change(true));
+        await page.InvokeAsync(() => page.Find("#acme-form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains("au prochain redémarrage du panneau", page.Find("#acme-status").TextContent));
         Assert.Contains("Let's Encrypt, environnement d'essai", page.Find("#acme-pending").TextContent);
@@ -178,9 +178,9 @@ public sealed class SettingsPageTests : PanelPageContext
         var page = Render<SettingsPage>();
         page.WaitForElement("#acme-form");
 
-        page.Find("#acme-directory-custom").Change(true);
-        page.Find("#acme-custom-url").Change("http://acme.velo.example/directory");
-        page.Find("#acme-form").Submit();
+        await page.InvokeAsync(() => page.Find("#acme-directory-custom").Change(true));
+        await page.InvokeAsync(() => page.Find("#acme-custom-url").Change("http://acme.velo.example/directory"));
+        await page.InvokeAsync(() => page.Find("#acme-form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains(expected, page.Find("#acme-custom-url").Closest(".mud-input-control")!.TextContent));
         Assert.False(File.Exists(Options.SettingsFile));
