@@ -57,6 +57,42 @@ public sealed class OperationListTests : AppsPageContext
     }
 
     [Fact]
+    public async Task An_operation_ending_or_starting_here_is_shown_without_a_reload()
+    {
+        await SignInAsync("alice@velo.example", OrganizationRole.Administrator, "velo");
+        var notes = await InstallAsync("notes", "velo");
+        var backup = await RecordAsync(notes, OperationKind.Backup, OperationState.Running, TimeSpan.FromMinutes(1), actor: "schedule");
+        var page = RenderList();
+        page.WaitForElement($"#operation-row-{backup.Id}[data-state='running']");
+
+        await Journal.SetStateAsync(backup.Id, OperationState.Succeeded, "Sauvegarde faite.", null, Now, Ct);
+        Get<OperationEvents>().Publish(new OperationFinished(backup.Id, Now, OperationState.Succeeded, "Sauvegarde faite."));
+
+        page.WaitForAssertion(() => Assert.Equal("succeeded", page.Find($"#operation-row-{backup.Id}").GetAttribute("data-state")), TimeSpan.FromSeconds(2.5));
+        Assert.Contains("Sauvegarde faite.", page.Find($"#operation-row-{backup.Id}").TextContent);
+
+        var drill = await RecordAsync(notes, OperationKind.Drill, OperationState.Running, TimeSpan.Zero);
+        Get<OperationEvents>().Publish(new OperationStarted(drill.Id, Now, notes.Name, "velo", OperationKind.Drill));
+
+        page.WaitForAssertion(() => Assert.Equal([$"operation-row-{drill.Id}", $"operation-row-{backup.Id}"], RowIds(page)), TimeSpan.FromSeconds(2.5));
+    }
+
+    [Fact]
+    public async Task An_operation_run_by_another_process_is_read_again_while_one_is_under_way()
+    {
+        await SignInAsync("alice@velo.example", OrganizationRole.Administrator, "velo");
+        var notes = await InstallAsync("notes", "velo");
+        var backup = await RecordAsync(notes, OperationKind.Backup, OperationState.Running, TimeSpan.FromMinutes(1), actor: "cli:root");
+        var page = RenderList();
+        page.WaitForElement($"#operation-row-{backup.Id}[data-state='running']");
+
+        // As when the command line runs it: no event in this process.
+        await Journal.SetStateAsync(backup.Id, OperationState.Failed, "La sauvegarde a échoué.", null, Now, Ct);
+
+        page.WaitForAssertion(() => Assert.Equal("failed", page.Find($"#operation-row-{backup.Id}").GetAttribute("data-state")), TimeSpan.FromSeconds(8));
+    }
+
+    [Fact]
     public async Task The_operations_of_another_organization_are_not_listed()
     {
         await SignInAsync("alice@velo.example", OrganizationRole.Administrator, "velo");
