@@ -264,8 +264,7 @@ public sealed partial class MemberService(
     /// </summary>
     public async Task<Person> SetHostingAsync(Caller caller, string? email, bool hosting, CancellationToken ct = default)
     {
-        var action = hosting ? AuditActions.HostingGrant : AuditActions.HostingRevoke;
-        await access.RequireHosterAsync(caller, action, ct).ConfigureAwait(false);
+        await access.RequireHosterAsync(caller, hosting ? AuditActions.HostingGrant : AuditActions.HostingRevoke, ct).ConfigureAwait(false);
         var address = MailValidation.Address(email, "email", email ?? string.Empty);
         var person = await people.FindByEmailAsync(address, ct).ConfigureAwait(false)
             ?? throw new AppRequestException("email", CoreText.Format("NoAccount", address));
@@ -284,14 +283,7 @@ public sealed partial class MemberService(
             throw new AppRequestException("email", CoreText.Format("HostingLastHoster", person.Email));
         }
 
-        await people.SetHosterAsync(person.Id, hosting, ct).ConfigureAwait(false);
-        if (!hosting)
-        {
-            await RunRevokersAsync(person.Id, ct).ConfigureAwait(false);
-        }
-
-        await RecordAsync(hosting ? SecurityEventKinds.HostingGranted : SecurityEventKinds.HostingRevoked, person, caller, null, ct).ConfigureAwait(false);
-        await audit.RecordAsync(caller, action, null, person.Email, ct: ct).ConfigureAwait(false);
+        await ChangeHostingAsync(caller, person, hosting, ct).ConfigureAwait(false);
         return await people.FindAsync(person.Id, ct).ConfigureAwait(false) ?? person;
     }
 
@@ -300,12 +292,19 @@ public sealed partial class MemberService(
     /// their successor (who may be the one completing it, not yet allowed <see cref="SetHostingAsync"/>
     /// when the handover began). Recorded like any other change of the role.
     /// </summary>
-    internal async Task EndHostingAsync(Caller caller, Person person, CancellationToken ct)
+    internal Task EndHostingAsync(Caller caller, Person person, CancellationToken ct) => ChangeHostingAsync(caller, person, hosting: false, ct);
+
+    /// <summary>The change itself, once decided: the role, the person's sessions when it is taken, the security event and the audit entry.</summary>
+    private async Task ChangeHostingAsync(Caller caller, Person person, bool hosting, CancellationToken ct)
     {
-        await people.SetHosterAsync(person.Id, false, ct).ConfigureAwait(false);
-        await RunRevokersAsync(person.Id, ct).ConfigureAwait(false);
-        await RecordAsync(SecurityEventKinds.HostingRevoked, person, caller, null, ct).ConfigureAwait(false);
-        await audit.RecordAsync(caller, AuditActions.HostingRevoke, null, person.Email, ct: ct).ConfigureAwait(false);
+        await people.SetHosterAsync(person.Id, hosting, ct).ConfigureAwait(false);
+        if (!hosting)
+        {
+            await RunRevokersAsync(person.Id, ct).ConfigureAwait(false);
+        }
+
+        await RecordAsync(hosting ? SecurityEventKinds.HostingGranted : SecurityEventKinds.HostingRevoked, person, caller, null, ct).ConfigureAwait(false);
+        await audit.RecordAsync(caller, hosting ? AuditActions.HostingGrant : AuditActions.HostingRevoke, null, person.Email, ct: ct).ConfigureAwait(false);
     }
 
     // ---- groups ----

@@ -22,6 +22,17 @@ public sealed class OperationListTests : AppsPageContext
         return Render<OperationList>();
     }
 
+    /// <summary>Alice looks at the list of her organization, where a backup of notes is under way.</summary>
+    private async Task<(AppInstance Notes, Operation Backup, IRenderedComponent<OperationList> Page)> BackupUnderWayAsync(string actor)
+    {
+        await SignInAsync("alice@velo.example", OrganizationRole.Administrator, "velo");
+        var notes = await InstallAsync("notes", "velo");
+        var backup = await RecordAsync(notes, OperationKind.Backup, OperationState.Running, TimeSpan.FromMinutes(1), actor: actor);
+        var page = RenderList();
+        page.WaitForElement($"#operation-row-{backup.Id}[data-state='running']");
+        return (notes, backup, page);
+    }
+
     private static List<string> RowIds(IRenderedComponent<OperationList> page) =>
         [.. page.FindAll("#operations-table tbody tr").Select(r => r.Id!)];
 
@@ -59,11 +70,7 @@ public sealed class OperationListTests : AppsPageContext
     [Fact]
     public async Task An_operation_ending_or_starting_here_is_shown_without_a_reload()
     {
-        await SignInAsync("alice@velo.example", OrganizationRole.Administrator, "velo");
-        var notes = await InstallAsync("notes", "velo");
-        var backup = await RecordAsync(notes, OperationKind.Backup, OperationState.Running, TimeSpan.FromMinutes(1), actor: "schedule");
-        var page = RenderList();
-        page.WaitForElement($"#operation-row-{backup.Id}[data-state='running']");
+        var (notes, backup, page) = await BackupUnderWayAsync("schedule");
 
         await Journal.SetStateAsync(backup.Id, OperationState.Succeeded, "Sauvegarde faite.", null, Now, Ct);
         Get<OperationEvents>().Publish(new OperationFinished(backup.Id, Now, OperationState.Succeeded, "Sauvegarde faite."));
@@ -80,11 +87,7 @@ public sealed class OperationListTests : AppsPageContext
     [Fact]
     public async Task An_operation_run_by_another_process_is_read_again_while_one_is_under_way()
     {
-        await SignInAsync("alice@velo.example", OrganizationRole.Administrator, "velo");
-        var notes = await InstallAsync("notes", "velo");
-        var backup = await RecordAsync(notes, OperationKind.Backup, OperationState.Running, TimeSpan.FromMinutes(1), actor: "cli:root");
-        var page = RenderList();
-        page.WaitForElement($"#operation-row-{backup.Id}[data-state='running']");
+        var (_, backup, page) = await BackupUnderWayAsync("cli:root");
 
         // As when the command line runs it: no event in this process.
         await Journal.SetStateAsync(backup.Id, OperationState.Failed, "La sauvegarde a échoué.", null, Now, Ct);
