@@ -34,6 +34,26 @@ public sealed class FirstRunOverHttpTests
         });
 
     [Fact]
+    public async Task BlazorStartsOnlyAfterMudBlazorsScriptIsLoaded()
+    {
+        // Started by its own script after MudBlazor's: a slow download of MudBlazor's script can
+        // no longer let the first interactive render run without it.
+        await using var panel = await RunningPanel.StartAsync(Ct);
+        using var client = panel.NewClient();
+
+        var html = await client.GetStringAsync("/setup", Ct);
+
+        var scripts = System.Text.RegularExpressions.Regex.Matches(html, "<script src=\"([^\"]+)\"([^>]*)>").Select(m => (Src: m.Groups[1].Value, Attributes: m.Groups[2].Value)).ToList();
+        var blazor = scripts.FindIndex(s => s.Src.Contains("_framework/blazor.web", StringComparison.Ordinal));
+        var mud = scripts.FindIndex(s => s.Src.Contains("_content/MudBlazor/MudBlazor.min", StringComparison.Ordinal));
+        var start = scripts.FindIndex(s => s.Src.Contains("js/start-blazor", StringComparison.Ordinal));
+        Assert.True(blazor >= 0 && blazor < mud && mud < start, string.Join(", ", scripts.Select(s => s.Src)));
+        Assert.Contains("autostart=\"false\"", scripts[blazor].Attributes, StringComparison.Ordinal);
+        var starter = await client.GetStringAsync(scripts[start].Src, Ct);
+        Assert.Contains("Blazor.start()", starter, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheFirstAdministratorIsCreatedThroughTheSetupFormOnly()
     {
         // The first run and plain sign-in; two-step sign-in for administrators is tested in SignInSecurityOverHttpTests.
