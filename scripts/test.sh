@@ -83,5 +83,9 @@ summary="$total_passed passed, $total_failed failed"
 [ "$total_skipped" -gt 0 ] && summary="$summary, $total_skipped skipped"
 cleanup
 world_up=0
+if [ "$total_failed" -gt 0 ]; then
+  # Named last, next to the summary, so that the tail of a CI log says what failed.
+  python3 "$ROOT/scripts/lib/failed-tests.py" "$RESULTS"/*.xml >&2 || true
+fi
 say "$summary"
 [ "$total_failed" -eq 0 ] && [ "$total_passed" -gt 0 ]
