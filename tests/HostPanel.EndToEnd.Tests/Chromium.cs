@@ -30,6 +30,9 @@ public sealed class Chromium : IAsyncDisposable
 
     public IPage Page { get; }
 
+    /// <summary>The panel's address the browser was started with.</summary>
+    public Uri Address { get; private init; } = null!;
+
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _traffic = new();
 
     private void Note(string line)
@@ -72,9 +75,16 @@ public sealed class Chromium : IAsyncDisposable
         context.SetDefaultTimeout(30_000);
         var page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
         // What the browser saw, for the test's output when a step fails.
-        var browser = new Chromium(playwright, context, profile, page);
+        var browser = new Chromium(playwright, context, profile, page) { Address = panel };
         page.Response += (_, response) => browser.Note($"{response.Status} {response.Request.Method} {response.Url}");
-        page.RequestFailed += (_, request) => browser.Note($"failed {request.Method} {request.Url}: {request.Failure}");
+        page.RequestFailed += (_, request) =>
+        {
+            browser.Note($"failed {request.Method} {request.Url}: {request.Failure}");
+            if (request.Failure?.Contains("ERR_NETWORK_CHANGED", StringComparison.Ordinal) == true)
+            {
+                Interlocked.Increment(ref browser._networkChanges);
+            }
+        };
         return browser;
     }
 
@@ -120,13 +130,44 @@ public sealed class Chromium : IAsyncDisposable
     /// <summary>Opens a page of the panel and waits until it answers clicks (its live connection is up).</summary>
     public async Task GoAsync(string path)
     {
-        await Page.GotoAsync(path);
+        try
+        {
+            await Page.GotoAsync(path);
+        }
+        catch (PlaywrightException failure) when (failure.Message.Contains("ERR_NETWORK_CHANGED", StringComparison.Ordinal))
+        {
+            // The page itself was dropped by a network change next to the browser (see WaitForLiveAsync): asked again once.
+            Note($"{path} was dropped by a network change: opened again");
+            await Page.GotoAsync(path);
+        }
+
         await WaitForLiveAsync();
     }
 
-    /// <summary>Waits until the page shown answers clicks: before that, what is typed may be lost.</summary>
-    public Task WaitForLiveAsync() =>
-        Assertions.Expect(Page.Locator("main[data-live=true]")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+    /// <summary>
+    /// Waits until the page shown answers clicks: before that, what is typed may be lost. When the
+    /// browser dropped a download because the machine's network changed (the test engine adds and
+    /// removes container interfaces next to it), the page says it is not answering and offers a
+    /// reload: that link is followed once, as a person would.
+    /// </summary>
+    public async Task WaitForLiveAsync()
+    {
+        var live = Assertions.Expect(Page.Locator("main[data-live=true]"));
+        try
+        {
+            await live.ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        }
+        catch (PlaywrightException) when (Volatile.Read(ref _networkChanges) > _networkChangesSeen)
+        {
+            _networkChangesSeen = Volatile.Read(ref _networkChanges);
+            Note("the page did not come alive after the network changed: following its reload link");
+            await Page.Locator(".hp-not-live a").ClickAsync(new() { Timeout = 10_000 });
+            await live.ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        }
+    }
+
+    private int _networkChanges;
+    private int _networkChangesSeen;
 
     /// <summary>Saves a screenshot of the whole page as docs/screenshots/NAME.png.</summary>
     public async Task ScreenshotAsync(string name)

@@ -41,6 +41,7 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
         Assert.Equal("rgb(255, 255, 255)", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.mud-appbar')).color"));
         await Assertions.Expect(page.Locator("#apps-empty")).ToBeVisibleAsync();
         await browser.AssertAccessibleAsync("empty dashboard");
+        await APageThatCannotStartSaysSoAndItsReloadLinkWorksAsync(browser);
 
         // 2. From the catalog, install notes at an address, following the progress (and reloading on the way).
         var operation = await InstallFromCatalogAsync(browser);
@@ -115,6 +116,29 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
         await browser.WaitForLiveAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Settings");
         await browser.AssertAccessibleAsync("settings in English");
+    }
+
+    /// <summary>
+    /// A page whose starting script could not be downloaded (here refused by the browser once) never
+    /// answers clicks: after a while it says so, and its reload link brings it to life.
+    /// </summary>
+    private static async Task APageThatCannotStartSaysSoAndItsReloadLinkWorksAsync(Chromium browser)
+    {
+        var page = browser.Page;
+        const string starter = "**/js/start-blazor*.js";
+        await page.RouteAsync(starter, route => route.AbortAsync("internetdisconnected"));
+        await page.GotoAsync("/");
+        var notice = page.Locator(".hp-not-live");
+        await Assertions.Expect(notice).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Assertions.Expect(notice).ToContainTextAsync("Cette page ne répond pas encore");
+        await Assertions.Expect(page.Locator("main[data-live=true]")).ToHaveCountAsync(0);
+
+        await page.UnrouteAsync(starter);
+        await notice.Locator("a").ClickAsync();
+        await browser.WaitForLiveAsync();
+        await Assertions.Expect(notice).ToHaveCountAsync(0);
+        Assert.Equal(browser.Address, new Uri(page.Url));
+        await Assertions.Expect(page.Locator("#apps-empty")).ToBeVisibleAsync();
     }
 
     private async Task<Guid> InstallFromCatalogAsync(Chromium browser)
@@ -319,7 +343,19 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
 
         await Assertions.Expect(page.Locator("#app-remove-confirm")).ToBeVisibleAsync();
         await page.FillAsync("#app-remove-confirm", "notes");
-        await page.ClickAsync("#app-remove-submit");
+        // The schedule may begin its own work on the app (a backup, a proof of restore) at any time:
+        // then the removal is refused as busy, and a person waits and asks again.
+        for (var attempt = 1; ; attempt++)
+        {
+            await WaitUntilIdleAsync(page);
+            await page.ClickAsync("#app-remove-submit");
+            await page.WaitForFunctionAsync("() => location.pathname === '/' || document.querySelector('#app-remove-feedback .hp-problem') !== null", null, new() { Timeout = 60_000 });
+            if (new Uri(page.Url).AbsolutePath == "/" || attempt == 3)
+            {
+                break;
+            }
+        }
+
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
         await Assertions.Expect(page.Locator("#app-tile-notes")).ToHaveCountAsync(0, new() { Timeout = (float)OperationTime.TotalMilliseconds });
     }

@@ -54,6 +54,28 @@ public sealed class FirstRunOverHttpTests
     }
 
     [Fact]
+    public async Task AnInteractivePageSaysSoIfItNeverAnswersAndOffersAPlainReload()
+    {
+        // Sent with the server-rendered copy of an interactive page (CSS shows it after a delay, the
+        // interactive render removes it); never with the plain forms, which need no connection.
+        await using var panel = await RunningPanel.StartAsync(Ct, "--RequireTwoFactorForAdministrators", "false");
+        using var client = panel.NewClient();
+        var setup = await client.GetStringAsync("/setup", Ct);
+        Assert.DoesNotContain("hp-not-live", setup, StringComparison.Ordinal);
+        var token = (await File.ReadAllTextAsync(panel.SetupTokenFile, Ct)).Trim();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostAsync("/setup", SetupForm(RunningPanel.AntiforgeryToken(setup), token), Ct)).StatusCode);
+
+        var page = await client.GetStringAsync("/operations?kind=install", Ct);
+        var notice = System.Text.RegularExpressions.Regex.Match(page, "<p class=\"hp-not-live\"[^>]*>(.*?)</p>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(notice.Success, "the notice is missing from the interactive page");
+        Assert.Contains("Cette page ne répond pas encore", RunningPanel.Text(notice.Groups[1].Value), StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/operations?kind=install\">Recharger la page</a>", notice.Groups[1].Value, StringComparison.Ordinal);
+        var css = await client.GetStringAsync(System.Text.RegularExpressions.Regex.Match(page, "href=\"(/?app[^\"]*\\.css)\"").Groups[1].Value, Ct);
+        Assert.Matches(@"\.hp-not-live \{[^}]*visibility: hidden;", css);
+        Assert.Matches(@"\.hp-not-live \{[^}]*animation: hp-not-live-appears 0s linear 10s forwards;", css);
+    }
+
+    [Fact]
     public async Task TheFirstAdministratorIsCreatedThroughTheSetupFormOnly()
     {
         // The first run and plain sign-in; two-step sign-in for administrators is tested in SignInSecurityOverHttpTests.
