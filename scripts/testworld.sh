@@ -415,6 +415,11 @@ cmd_up() {
         ip netns add "$NS"
     fi
     ip -n "$NS" link set lo up
+    # Interfaces that appear later in the namespace (the engine's bridges, the host ends of the
+    # containers' links) get no IPv6 address: each new link-local address is a network change for
+    # the browser the panel's tests run here, and Chromium drops what it is loading then
+    # (ERR_NETWORK_CHANGED). The loopback keeps ::1; the containers' own namespaces are untouched.
+    nsenter --net="$NETNS" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
     for piece in "${PIECES[@]}"; do
         if piece_running "$piece"; then
             continue

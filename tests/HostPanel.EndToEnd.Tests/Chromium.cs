@@ -128,17 +128,22 @@ public sealed class Chromium : IAsyncDisposable
     }
 
     /// <summary>Opens a page of the panel and waits until it answers clicks (its live connection is up).</summary>
-    public async Task GoAsync(string path)
+    public Task GoAsync(string path) => OpenAsync(() => Page.GotoAsync(path), path);
+
+    /// <summary>Reloads the page shown and waits until it answers clicks.</summary>
+    public Task ReloadAsync() => OpenAsync(() => Page.ReloadAsync(), "the reload");
+
+    private async Task OpenAsync(Func<Task> open, string what)
     {
         try
         {
-            await Page.GotoAsync(path);
+            await open();
         }
         catch (PlaywrightException failure) when (failure.Message.Contains("ERR_NETWORK_CHANGED", StringComparison.Ordinal))
         {
             // The page itself was dropped by a network change next to the browser (see WaitForLiveAsync): asked again once.
-            Note($"{path} was dropped by a network change: opened again");
-            await Page.GotoAsync(path);
+            Note($"{what} was dropped by a network change: asked again");
+            await open();
         }
 
         await WaitForLiveAsync();

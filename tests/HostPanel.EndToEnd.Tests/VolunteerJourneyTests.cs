@@ -184,8 +184,7 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
             await browser.ScreenshotAsync("install-progress");
             await browser.AssertAccessibleAsync("operation in progress");
             var before = await page.Locator("#operation-steps [data-state=done]").CountAsync();
-            await page.ReloadAsync();
-            await browser.WaitForLiveAsync();
+            await browser.ReloadAsync();
             Assert.EndsWith(operation.ToString(), page.Url, StringComparison.Ordinal);
             await Assertions.Expect(state).ToHaveAttributeAsync("data-state", new System.Text.RegularExpressions.Regex("^(running|pending|succeeded)$"));
             Assert.True(await page.Locator("#operation-steps [data-state=done]").CountAsync() >= before, "the reloaded page shows fewer steps done than before");
@@ -207,8 +206,7 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
         while (await tile.Locator(".hp-tile-certificate").CountAsync() == 0 && DateTimeOffset.UtcNow < deadline)
         {
             await Task.Delay(2000, TestContext.Current.CancellationToken);
-            await page.ReloadAsync();
-            await browser.WaitForLiveAsync();
+            await browser.ReloadAsync();
         }
 
         await Assertions.Expect(tile.Locator(".hp-tile-certificate")).ToBeVisibleAsync();
