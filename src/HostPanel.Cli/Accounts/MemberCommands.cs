@@ -89,12 +89,25 @@ internal static class MemberCommands
     private static Command HosterSet(string name, bool hosting, GlobalOptions globals, TextWriter output, TextWriter error)
     {
         var email = new Argument<string>("EMAIL") { Description = CliText.Get("HosterEmailArgument") };
+        var deleteAccount = new Option<bool>("--delete-account") { Description = CliText.Get("HosterDeleteAccountOption") };
         var command = new Command(name, CliText.Get(hosting ? "HosterAddDescription" : "HosterRemoveDescription")) { email };
+        if (!hosting)
+        {
+            command.Add(deleteAccount);
+        }
+
         command.SetAction((parsed, ct) => CliOutput.RefusalsAsync(error, async () =>
         {
             await using var services = await CliHost.BuildWithStateAsync(parsed, globals, ct).ConfigureAwait(false);
-            var person = await services.GetRequiredService<MemberService>().SetHostingAsync(services.Caller(), parsed.GetValue(email), hosting, ct).ConfigureAwait(false);
+            var change = await services.GetRequiredService<MemberService>().SetHostingAsync(
+                services.Caller(), parsed.GetValue(email), hosting, deleteAccountWithoutOrganization: !hosting && parsed.GetValue(deleteAccount), ct).ConfigureAwait(false);
+            var person = change.Person;
             await output.WriteLineAsync(CliText.Format(hosting ? "HosterAdded" : "HosterRemoved", person.Email)).ConfigureAwait(false);
+            if (change.AccountDeleted)
+            {
+                await output.WriteLineAsync(CliText.Get("HosterRemovedAccountDeleted")).ConfigureAwait(false);
+            }
+
             if (hosting && !person.TwoFactorEnabled)
             {
                 await output.WriteLineAsync(CliText.Format("HosterAddedWithoutTwoFactor", person.Email)).ConfigureAwait(false);

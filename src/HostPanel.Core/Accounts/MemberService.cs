@@ -260,9 +260,11 @@ public sealed partial class MemberService(
     /// Gives the hoster role (every organization, the backups, the certificates, the recovery kit)
     /// to an existing account, or takes it away. Hosters only (root included); the last active
     /// hoster cannot lose it. The person's panel sessions read their rights again; security event
-    /// and audit entry kept.
+    /// and audit entry kept. An account that belongs to no organization has no use without the
+    /// role: taking it is refused unless <paramref name="deleteAccountWithoutOrganization"/> says
+    /// the account goes too (as when the last organization of a member removes them).
     /// </summary>
-    public async Task<Person> SetHostingAsync(Caller caller, string? email, bool hosting, CancellationToken ct = default)
+    public async Task<HostingChange> SetHostingAsync(Caller caller, string? email, bool hosting, bool deleteAccountWithoutOrganization, CancellationToken ct = default)
     {
         await access.RequireHosterAsync(caller, hosting ? AuditActions.HostingGrant : AuditActions.HostingRevoke, ct).ConfigureAwait(false);
         var address = MailValidation.Address(email, "email", email ?? string.Empty);
@@ -270,7 +272,7 @@ public sealed partial class MemberService(
             ?? throw new AppRequestException("email", CoreText.Format("NoAccount", address));
         if (person.IsHosterAdministrator == hosting)
         {
-            return person;
+            return new HostingChange(person, AccountDeleted: false);
         }
 
         if (hosting && person.Disabled)
@@ -278,18 +280,46 @@ public sealed partial class MemberService(
             throw new AppRequestException("email", CoreText.Format("HostingDisabledAccount", person.Email));
         }
 
-        if (!hosting && !(await people.HosterAdministratorsAsync(ct).ConfigureAwait(false)).Any(p => p.Id != person.Id && !p.Disabled))
+        var deleteAccount = false;
+        if (!hosting)
         {
-            throw new AppRequestException("email", CoreText.Format("HostingLastHoster", person.Email));
+            if (!(await people.HosterAdministratorsAsync(ct).ConfigureAwait(false)).Any(p => p.Id != person.Id && !p.Disabled))
+            {
+                throw new AppRequestException("email", CoreText.Format("HostingLastHoster", person.Email));
+            }
+
+            deleteAccount = (await memberships.ForUserAsync(person.Id, ct).ConfigureAwait(false)).Count == 0;
+            if (deleteAccount && !deleteAccountWithoutOrganization)
+            {
+                throw new AppRequestException("email", CoreText.Format("HostingWouldDeleteAccount", person.Email));
+            }
         }
 
         await ChangeHostingAsync(caller, person, hosting, ct).ConfigureAwait(false);
-        return await people.FindAsync(person.Id, ct).ConfigureAwait(false) ?? person;
+        if (deleteAccount)
+        {
+            await people.DeleteAsync(person.Id, ct).ConfigureAwait(false);
+            return new HostingChange(person with { IsHosterAdministrator = false }, AccountDeleted: true);
+        }
+
+        return new HostingChange(await people.FindAsync(person.Id, ct).ConfigureAwait(false) ?? person, AccountDeleted: false);
+    }
+
+    /// <summary>Gives or takes the hoster role; never deletes an account (see the other overload).</summary>
+    public Task<HostingChange> SetHostingAsync(Caller caller, string? email, bool hosting, CancellationToken ct = default) =>
+        SetHostingAsync(caller, email, hosting, deleteAccountWithoutOrganization: false, ct);
+
+    /// <summary>Whether the person at <paramref name="email"/> is a member of some organization (hosters only): without one, taking their hoster role deletes their account.</summary>
+    public async Task<bool> BelongsToAnOrganizationAsync(Caller caller, string email, CancellationToken ct = default)
+    {
+        AccessControl.RequireHoster(caller);
+        var person = await people.FindByEmailAsync(email, ct).ConfigureAwait(false);
+        return person is not null && (await memberships.ForUserAsync(person.Id, ct).ConfigureAwait(false)).Count > 0;
     }
 
     /// <summary>
     /// A handover's end takes the hoster role from the person leaving, once a hoster gave it to
-    /// their successor (who may be the one completing it, not yet allowed <see cref="SetHostingAsync"/>
+    /// their successor (who may be the one completing it, not yet allowed to give or take the role
     /// when the handover began). Recorded like any other change of the role.
     /// </summary>
     internal Task EndHostingAsync(Caller caller, Person person, CancellationToken ct) => ChangeHostingAsync(caller, person, hosting: false, ct);

@@ -10,6 +10,9 @@ public sealed record Person(
     bool IsHosterAdministrator,
     DateTimeOffset CreatedAt);
 
+/// <summary>What giving or taking the hoster role did: the person as they are now, and whether their account was deleted with it.</summary>
+public sealed record HostingChange(Person Person, bool AccountDeleted);
+
 /// <summary>
 /// The panel's accounts (ASP.NET Core Identity behind it). Disabling an account changes its
 /// security stamp, so its panel sessions end; the member service also runs every

@@ -210,22 +210,44 @@ public sealed class MemberServiceTests
         var unknown = await Assert.ThrowsAsync<AppRequestException>(() => _members.SetHostingAsync(hoster, "nobody@velo.example.org", true, Ct));
         Assert.Equal("email", unknown.Field);
 
-        var granted = await _members.SetHostingAsync(hoster, _alice.Name, true, Ct);
+        var granted = (await _members.SetHostingAsync(hoster, _alice.Name, true, Ct)).Person;
         Assert.True(granted.IsHosterAdministrator);
         Assert.True((await _resolver.ForPersonAsync(_alice.Id, Ct))!.IsHosterAdministrator);
         Assert.Contains(_events.Rows, e => e.Kind == SecurityEventKinds.HostingGranted && e.UserId == _alice.Id);
         Assert.Equal([_alice.Name, host.Email], (await _members.HostersAsync(hoster, Ct)).Select(p => p.Email));
 
         // Giving it again changes nothing.
-        Assert.True((await _members.SetHostingAsync(hoster, _alice.Name, true, Ct)).IsHosterAdministrator);
+        var again = await _members.SetHostingAsync(hoster, _alice.Name, true, Ct);
+        Assert.True(again.Person.IsHosterAdministrator);
+        Assert.False(again.AccountDeleted);
         Assert.Single(_events.Rows, e => e.Kind == SecurityEventKinds.HostingGranted);
 
-        // The first hoster steps down: Alice stays, so it is allowed; their sessions end.
-        var revoked = await _members.SetHostingAsync(hoster, host.Email, false, Ct);
-        Assert.False(revoked.IsHosterAdministrator);
+        // Alice belongs to an organization: losing the role, she keeps her account even when a
+        // deletion of accounts without one is allowed. She gets it back for what follows.
+        Assert.True(await _members.BelongsToAnOrganizationAsync(hoster, _alice.Name, Ct));
+        var member = await _members.SetHostingAsync(hoster, _alice.Name, false, deleteAccountWithoutOrganization: true, Ct);
+        Assert.False(member.AccountDeleted);
+        Assert.False(member.Person.IsHosterAdministrator);
+        Assert.NotNull(await _people.FindAsync(_alice.Id, Ct));
+        await _members.SetHostingAsync(hoster, _alice.Name, true, Ct);
+
+        // The first hoster steps down: Alice stays, so it is allowed. They belong to no
+        // organization, so their account would give access to nothing: refused unless its deletion
+        // is asked for, and then deleted with their sessions ended.
+        Assert.False(await _members.BelongsToAnOrganizationAsync(hoster, host.Email, Ct));
+        var useless = await Assert.ThrowsAsync<AppRequestException>(() => _members.SetHostingAsync(hoster, host.Email, false, Ct));
+        Assert.Equal("email", useless.Field);
+        Assert.Contains("--delete-account", useless.Message, StringComparison.Ordinal);
+        Assert.True((await _people.FindAsync(host.Id, Ct))!.IsHosterAdministrator);
+        Assert.DoesNotContain(_events.Rows, e => e.Kind == SecurityEventKinds.HostingRevoked && e.UserId == host.Id);
+
+        var revoked = await _members.SetHostingAsync(hoster, host.Email, false, deleteAccountWithoutOrganization: true, Ct);
+        Assert.True(revoked.AccountDeleted);
+        Assert.False(revoked.Person.IsHosterAdministrator);
         Assert.Contains(host.Id, _revoker.Revoked);
         Assert.Contains(_events.Rows, e => e.Kind == SecurityEventKinds.HostingRevoked && e.UserId == host.Id);
-        Assert.False((await _resolver.ForPersonAsync(host.Id, Ct))!.IsHosterAdministrator);
+        Assert.Null(await _people.FindAsync(host.Id, Ct));
+        Assert.Null(await _resolver.ForPersonAsync(host.Id, Ct));
 
         // Alice is now the last one: she keeps it, and the refusal says why.
         var alice = (await _resolver.ForPersonAsync(_alice.Id, Ct))!;
@@ -252,8 +274,11 @@ public sealed class MemberServiceTests
         Assert.Equal("email", disabled.Field);
         Assert.False((await _people.FindAsync(bob.Id, Ct))!.IsHosterAdministrator);
 
-        // The disabled hoster's role can still be taken away (Alice is active).
-        Assert.False((await _members.SetHostingAsync(root, gone.Email, false, Ct)).IsHosterAdministrator);
+        // The disabled hoster's role can still be taken away (Alice is active), with the account it
+        // no longer has any use for.
+        var taken = await _members.SetHostingAsync(root, gone.Email, false, deleteAccountWithoutOrganization: true, Ct);
+        Assert.True(taken.AccountDeleted);
+        Assert.Null(await _people.FindAsync(gone.Id, Ct));
     }
 
     private async Task<Person> JoinAsync(string email, OrganizationRole role)

@@ -127,6 +127,19 @@ public sealed class HandoverTests : IAsyncDisposable
         Assert.Equal(1, lastOne.Code);
         Assert.Contains(claire.Email, lastOne.Error, StringComparison.Ordinal);
 
+        // A hoster who belongs to no organization: taking the role would leave an account with no
+        // use, so the command asks for --delete-account, then deletes it with the role.
+        var host = await people.CreateAsync("host@hebergeur.example.org", "Hébergeur", "une phrase de passe assez longue", Ct);
+        Assert.Equal(0, (await HostPanelAsync(null, "hoster", "add", host.Email)).Code);
+        var useless = await HostPanelAsync(null, "hoster", "remove", host.Email);
+        Assert.Equal(1, useless.Code);
+        Assert.Contains("--delete-account", useless.Error, StringComparison.Ordinal);
+        Assert.True((await people.FindAsync(host.Id, Ct))!.IsHosterAdministrator);
+        var gone = await HostPanelAsync(null, "hoster", "remove", host.Email, "--delete-account");
+        Assert.True(gone.Code == 0, gone.ToString());
+        Assert.Contains(CliText.Get("HosterRemovedAccountDeleted"), gone.Output, StringComparison.Ordinal);
+        Assert.Null(await people.FindAsync(host.Id, Ct));
+
         // A token never acts as a hoster, even Claire's.
         var (_, claireToken) = await members.CreateTokenAsync((await resolver.ForPersonAsync(claire.Id, Ct))!, Organization.DefaultId, OrganizationRole.Administrator, "scripts de Claire", null, Ct);
         Assert.Equal(1, (await HostPanelAsync(claireToken, "hoster", "add", malik.Email)).Code);
@@ -155,6 +168,8 @@ public sealed class HandoverTests : IAsyncDisposable
         Assert.Equal(
             [
                 (AuditActions.HostingGrant, cliRoot, claire.Email),
+                (AuditActions.HostingGrant, cliRoot, "host@hebergeur.example.org"),
+                (AuditActions.HostingRevoke, cliRoot, "host@hebergeur.example.org"),
                 (AuditActions.HostingGrant, cliRoot, malik.Email),
                 (AuditActions.HostingRevoke, malik.Email, claire.Email),
             ],

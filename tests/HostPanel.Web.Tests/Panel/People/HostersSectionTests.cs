@@ -101,4 +101,32 @@ public sealed class HostersSectionTests : PanelPageContext
         Assert.Equal([Alice], page.FindAll("#hosters-list li").Select(li => li.GetAttribute("data-hoster")));
         Assert.False((await Get<CallerResolver>().ForPersonAsync(bob.Id, Ct))!.IsHosterAdministrator);
     }
+
+    [Fact]
+    public async Task Taking_the_role_from_a_hoster_without_an_organization_says_first_that_the_account_goes_with_it()
+    {
+        const string Host = "host@hebergeur.example";
+        await SignInAsync(Alice, hoster: true);
+        var host = await Get<IPeopleDirectory>().CreateAsync(Host, "host", "correct horse battery staple 1", Ct);
+        await Get<IPeopleDirectory>().SetHosterAsync(host.Id, true, Ct);
+        ConfirmIdentityNow();
+        var dialogs = Render<MudDialogProvider>();
+        var page = Render<PeoplePage>();
+
+        // Said before anything changes; cancelling keeps both the role and the account.
+        page.WaitForElement($"#hosters-list li[data-hoster='{Host}'] .hoster-remove");
+        await page.InvokeAsync(() => page.Find($"#hosters-list li[data-hoster='{Host}'] .hoster-remove").Click());
+        dialogs.WaitForAssertion(() => Assert.Contains("n'est membre d'aucune organisation", dialogs.Markup, StringComparison.Ordinal));
+        Assert.Contains("il sera donc supprimé", dialogs.Markup, StringComparison.Ordinal);
+        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Annuler").Click());
+        Assert.True(await IsHosterAsync(Host));
+
+        await page.InvokeAsync(() => page.Find($"#hosters-list li[data-hoster='{Host}'] .hoster-remove").Click());
+        await dialogs.InvokeAsync(() => dialogs.WaitForElement(".mud-dialog"));
+        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Retirer le rôle et supprimer le compte").Click());
+
+        page.WaitForAssertion(() => Assert.Contains($"{Host} n'est plus hébergeur du serveur, et son compte, qui n'appartenait à aucune organisation, a été supprimé.", page.Find("#hosters-status").TextContent, StringComparison.Ordinal));
+        Assert.Null(await Get<IPeopleDirectory>().FindByEmailAsync(Host, Ct));
+        Assert.Equal([Alice], page.FindAll("#hosters-list li").Select(li => li.GetAttribute("data-hoster")));
+    }
 }
