@@ -16,6 +16,16 @@ def head(text, count):
     return shown
 
 
+def show(title, failure):
+    print(title)
+    if failure is None:
+        return
+    for line in head(failure.findtext("message"), MESSAGE_LINES):
+        print(f"    {line}")
+    for line in head(failure.findtext("stack-trace"), STACK_LINES):
+        print(f"    {line}")
+
+
 def main(paths):
     failures = 0
     for path in paths:
@@ -26,23 +36,12 @@ def main(paths):
             failures += 1
             continue
         for test in root.iter("test"):
-            if test.get("result") != "Fail":
-                continue
-            failures += 1
-            print(f"FAILED {test.get('name')} ({test.get('time', '?')} s)")
-            failure = test.find("failure")
-            if failure is not None:
-                for line in head(failure.findtext("message"), MESSAGE_LINES):
-                    print(f"    {line}")
-                for line in head(failure.findtext("stack-trace"), STACK_LINES):
-                    print(f"    {line}")
+            if test.get("result") == "Fail":
+                failures += 1
+                show(f"FAILED {test.get('name')} ({test.get('time', '?')} s)", test.find("failure"))
         for error in root.iter("error"):
             failures += 1
-            print(f"ERROR {error.get('name') or error.get('type') or '(unnamed)'}")
-            failure = error.find("failure")
-            if failure is not None:
-                for line in head(failure.findtext("message"), MESSAGE_LINES):
-                    print(f"    {line}")
+            show(f"ERROR {error.get('name') or error.get('type') or '(unnamed)'}", error.find("failure"))
     return failures
 
 
