@@ -216,7 +216,7 @@ public sealed partial class MemberService(
         await EndSessionsAsync(person.Id, organizationIdFound, ct).ConfigureAwait(false);
         await RecordAsync(SecurityEventKinds.Removed, person, caller, organizationIdFound, ct).ConfigureAwait(false);
         await audit.RecordAsync(caller, AuditActions.MemberRemove, organizationIdFound, person.Email, ct: ct).ConfigureAwait(false);
-        if (!person.IsHosterAdministrator && (await memberships.ForUserAsync(person.Id, ct).ConfigureAwait(false)).Count == 0)
+        if (!person.IsHosterAdministrator && !await HasOrganizationAsync(person.Id, ct).ConfigureAwait(false))
         {
             await people.DeleteAsync(person.Id, ct).ConfigureAwait(false);
         }
@@ -288,7 +288,7 @@ public sealed partial class MemberService(
                 throw new AppRequestException("email", CoreText.Format("HostingLastHoster", person.Email));
             }
 
-            deleteAccount = (await memberships.ForUserAsync(person.Id, ct).ConfigureAwait(false)).Count == 0;
+            deleteAccount = !await HasOrganizationAsync(person.Id, ct).ConfigureAwait(false);
             if (deleteAccount && !deleteAccountWithoutOrganization)
             {
                 throw new AppRequestException("email", CoreText.Format("HostingWouldDeleteAccount", person.Email));
@@ -314,8 +314,12 @@ public sealed partial class MemberService(
     {
         AccessControl.RequireHoster(caller);
         var person = await people.FindByEmailAsync(email, ct).ConfigureAwait(false);
-        return person is not null && (await memberships.ForUserAsync(person.Id, ct).ConfigureAwait(false)).Count > 0;
+        return person is not null && await HasOrganizationAsync(person.Id, ct).ConfigureAwait(false);
     }
+
+    /// <summary>Whether the account is a member of some organization: one that is not (and is no hoster) has no use.</summary>
+    private async Task<bool> HasOrganizationAsync(string personId, CancellationToken ct) =>
+        (await memberships.ForUserAsync(personId, ct).ConfigureAwait(false)).Count > 0;
 
     /// <summary>
     /// A handover's end takes the hoster role from the person leaving, once a hoster gave it to

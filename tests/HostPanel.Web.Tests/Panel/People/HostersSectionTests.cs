@@ -21,6 +21,18 @@ public sealed class HostersSectionTests : PanelPageContext
         await Get<IMembershipStore>().SaveAsync(new Membership(person.Id, Organization.DefaultId, role, DateTimeOffset.UtcNow), Ct);
     }
 
+    /// <summary>Presses "Retirer" next to a hoster, once the list shows them.</summary>
+    private static async Task ClickRemoveAsync(IRenderedComponent<PeoplePage> page, string email)
+    {
+        var button = $"#hosters-list li[data-hoster='{email}'] .hoster-remove";
+        page.WaitForElement(button);
+        await page.InvokeAsync(() => page.Find(button).Click());
+    }
+
+    /// <summary>Presses the dialog's button that reads <paramref name="answer"/>.</summary>
+    private static Task AnswerAsync(IRenderedComponent<MudDialogProvider> dialogs, string answer) =>
+        dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == answer).Click());
+
     private async Task<bool> IsHosterAsync(string email) => (await Get<IPeopleDirectory>().FindByEmailAsync(email, Ct))!.IsHosterAdministrator;
 
     [Fact]
@@ -54,7 +66,7 @@ public sealed class HostersSectionTests : PanelPageContext
         ConfirmIdentityNow();
         await page.InvokeAsync(() => page.Find("#hoster-add-submit").Click());
         dialogs.WaitForAssertion(() => Assert.Contains($"bob ({Bob}) pourra gérer tout le serveur", dialogs.Markup, StringComparison.Ordinal));
-        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Donner le rôle").Click());
+        await AnswerAsync(dialogs, "Donner le rôle");
 
         page.WaitForAssertion(() => Assert.Contains($"{Bob} est maintenant hébergeur du serveur. Cette personne n'a pas encore la connexion en deux étapes", page.Find("#hosters-status").TextContent, StringComparison.Ordinal));
         Assert.True(await IsHosterAsync(Bob));
@@ -70,10 +82,9 @@ public sealed class HostersSectionTests : PanelPageContext
         var dialogs = Render<MudDialogProvider>();
         var page = Render<PeoplePage>();
 
-        page.WaitForElement($"#hosters-list li[data-hoster='{Alice}'] .hoster-remove");
-        await page.InvokeAsync(() => page.Find($"#hosters-list li[data-hoster='{Alice}'] .hoster-remove").Click());
+        await ClickRemoveAsync(page, Alice);
         dialogs.WaitForAssertion(() => Assert.Contains("ne pourra plus gérer le serveur", dialogs.Markup, StringComparison.Ordinal));
-        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Retirer le rôle").Click());
+        await AnswerAsync(dialogs, "Retirer le rôle");
 
         page.WaitForAssertion(() => Assert.Contains("est le seul compte hébergeur actif", page.Find("#hosters-problem").TextContent, StringComparison.Ordinal));
         Assert.Contains("Rien n'a été changé", page.Find("#hosters-problem").TextContent, StringComparison.Ordinal);
@@ -91,10 +102,9 @@ public sealed class HostersSectionTests : PanelPageContext
         var dialogs = Render<MudDialogProvider>();
         var page = Render<PeoplePage>();
 
-        page.WaitForElement($"#hosters-list li[data-hoster='{Bob}'] .hoster-remove");
-        await page.InvokeAsync(() => page.Find($"#hosters-list li[data-hoster='{Bob}'] .hoster-remove").Click());
+        await ClickRemoveAsync(page, Bob);
         await dialogs.InvokeAsync(() => dialogs.WaitForElement(".mud-dialog"));
-        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Retirer le rôle").Click());
+        await AnswerAsync(dialogs, "Retirer le rôle");
 
         page.WaitForAssertion(() => Assert.Contains($"{Bob} n'est plus hébergeur du serveur.", page.Find("#hosters-status").TextContent, StringComparison.Ordinal));
         Assert.False(await IsHosterAsync(Bob));
@@ -114,16 +124,15 @@ public sealed class HostersSectionTests : PanelPageContext
         var page = Render<PeoplePage>();
 
         // Said before anything changes; cancelling keeps both the role and the account.
-        page.WaitForElement($"#hosters-list li[data-hoster='{Host}'] .hoster-remove");
-        await page.InvokeAsync(() => page.Find($"#hosters-list li[data-hoster='{Host}'] .hoster-remove").Click());
+        await ClickRemoveAsync(page, Host);
         dialogs.WaitForAssertion(() => Assert.Contains("n'est membre d'aucune organisation", dialogs.Markup, StringComparison.Ordinal));
         Assert.Contains("il sera donc supprimé", dialogs.Markup, StringComparison.Ordinal);
-        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Annuler").Click());
+        await AnswerAsync(dialogs, "Annuler");
         Assert.True(await IsHosterAsync(Host));
 
-        await page.InvokeAsync(() => page.Find($"#hosters-list li[data-hoster='{Host}'] .hoster-remove").Click());
+        await ClickRemoveAsync(page, Host);
         await dialogs.InvokeAsync(() => dialogs.WaitForElement(".mud-dialog"));
-        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Retirer le rôle et supprimer le compte").Click());
+        await AnswerAsync(dialogs, "Retirer le rôle et supprimer le compte");
 
         page.WaitForAssertion(() => Assert.Contains($"{Host} n'est plus hébergeur du serveur, et son compte, qui n'appartenait à aucune organisation, a été supprimé.", page.Find("#hosters-status").TextContent, StringComparison.Ordinal));
         Assert.Null(await Get<IPeopleDirectory>().FindByEmailAsync(Host, Ct));
