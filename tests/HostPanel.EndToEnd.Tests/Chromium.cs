@@ -174,6 +174,28 @@ public sealed class Chromium : IAsyncDisposable
     private int _networkChanges;
     private int _networkChangesSeen;
 
+    /// <summary>
+    /// A few lines on what the page showed: its address, whether it was live, the problems it
+    /// stated, the network changes the browser met, and the last requests.
+    /// </summary>
+    public async Task<string> DescribeAsync()
+    {
+        var lines = new List<string> { $"The page: {Page.Url}" };
+        try
+        {
+            var live = await Page.Locator("main[data-live=true]").CountAsync() > 0;
+            var problems = await Page.Locator(".hp-problem").AllInnerTextsAsync();
+            lines.Add($"live: {(live ? "yes" : "no")}; problems shown: {(problems.Count == 0 ? "none" : string.Join(" | ", problems.Select(p => p.ReplaceLineEndings(" "))))}");
+        }
+        catch (PlaywrightException e)
+        {
+            lines.Add($"unreadable: {e.Message.Split('\n')[0]}");
+        }
+
+        lines.Add($"network changes met: {Volatile.Read(ref _networkChanges)}; last requests: {string.Join(" · ", _traffic.TakeLast(3))}");
+        return string.Join(Environment.NewLine, lines);
+    }
+
     /// <summary>Saves a screenshot of the whole page as docs/screenshots/NAME.png.</summary>
     public async Task ScreenshotAsync(string name)
     {

@@ -26,6 +26,20 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
     public async Task A_volunteer_runs_an_app_from_install_to_removal_without_a_terminal()
     {
         await using var browser = await Chromium.StartAsync(_panel.Address);
+        try
+        {
+            await JourneyAsync(browser);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            // A failed step's own message is long (Playwright adds the whole page): what the page
+            // said comes first, in a few lines, so the end of a test run names the cause.
+            throw new Xunit.Sdk.XunitException(await browser.DescribeAsync() + Environment.NewLine + "The step: " + failure.Message, failure);
+        }
+    }
+
+    private async Task JourneyAsync(Chromium browser)
+    {
         var page = browser.Page;
 
         // 1. The first administrator, two-step sign-in, then signing in again with a code.
@@ -265,10 +279,12 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
             // A click clears the previous answer at once; the new one follows within the second.
             await Task.Delay(1000, TestContext.Current.CancellationToken);
             await Assertions.Expect(begun.Or(refused).First).ToBeVisibleAsync(new() { Timeout = 60_000 });
-            if (await begun.IsVisibleAsync() || attempt == 3)
+            if (await begun.IsVisibleAsync())
             {
                 return;
             }
+
+            Assert.True(attempt < 3, $"{button} was refused three times, last: {await refused.InnerTextAsync()}");
 
             await WaitUntilIdleAsync(page);
         }

@@ -1,5 +1,7 @@
 using Bunit;
+using HostPanel.Core.Apps;
 using HostPanel.Core.Operations;
+using HostPanel.Core.Secrets;
 
 namespace HostPanel.Web.Tests.Panel.AppPage;
 
@@ -63,5 +65,29 @@ public sealed class AppUpdateTests() : AppPageContext(catalogVersion: 2)
         var page = RenderApp();
 
         Assert.Contains(", Notes was updated to version 2.", page.Find("#app-last-update").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task What_the_update_button_answered_stays_when_the_version_changes_under_it()
+    {
+        UseCulture("fr");
+        await SignInAsync("alice@asso.example");
+        var instance = await AddAppAsync(version: "1");
+        var installedFrom = new DirectoryAppCatalog(RepositoryPaths.TestCatalog(1));
+        await Get<IPackageArchive>().SaveAsync("notes", "1", installedFrom.Package(installedFrom.Load().Apps.Single(a => a.Manifest.Id == "notes")), Ct);
+        await Get<ISecretStore>().AddMissingAsync("notes", new Dictionary<string, string> { ["secrets.db_password"] = "from-the-install" }, Ct);
+        var page = RenderApp();
+
+        // The page's stand-in engine cannot make the backup that goes first: the answer says so.
+        await page.Find("#app-update-submit").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Contains("la sauvegarde qui doit la précéder a échoué", page.Find("#app-update-feedback").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+
+        // Version 2 then runs (as it does when an update succeeds, before its operation ends):
+        // nothing is offered any more, and the answer the person was reading is still there.
+        await Get<IInstanceStore>().UpdateAsync(instance with { Version = "2" }, Ct);
+        Get<OperationEvents>().Publish(new OperationStarted(Guid.CreateVersion7(), DateTimeOffset.UtcNow, "notes", "default", OperationKind.Backup));
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#app-update-current")), TimeSpan.FromSeconds(10));
+        Assert.Contains("la sauvegarde qui doit la précéder a échoué", page.Find("#app-update-feedback").TextContent, StringComparison.Ordinal);
     }
 }
