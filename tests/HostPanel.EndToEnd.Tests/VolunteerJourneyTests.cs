@@ -285,8 +285,7 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
             }
 
             Assert.True(attempt < 3, $"{button} was refused three times, last: {await refused.InnerTextAsync()}");
-
-            await WaitUntilIdleAsync(page);
+            await WaitForTheWorkThatHoldsTheAppAsync(page);
         }
     }
 
@@ -309,6 +308,24 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
         var rows = page.Locator("#app-backup-list tr[data-backup]");
         await Assertions.Expect(rows.First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         return [.. await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.backup)")];
+    }
+
+    /// <summary>
+    /// After a refusal because other work holds the app (the schedule's backup or proof of restore):
+    /// the page shows that work once it hears of it — unless it ended first — then its end is awaited.
+    /// </summary>
+    private static async Task WaitForTheWorkThatHoldsTheAppAsync(IPage page)
+    {
+        try
+        {
+            await Assertions.Expect(page.Locator("#app-running-operation")).Not.ToHaveCountAsync(0, new() { Timeout = 10_000 });
+        }
+        catch (PlaywrightException)
+        {
+            // Over before the page showed it.
+        }
+
+        await WaitUntilIdleAsync(page);
     }
 
     /// <summary>Waits until no operation runs on the app (the page follows them live).</summary>
@@ -359,15 +376,21 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
         await page.FillAsync("#app-remove-confirm", "notes");
         // The schedule may begin its own work on the app (a backup, a proof of restore) at any time:
         // then the removal is refused as busy, and a person waits and asks again.
+        var refused = page.Locator("#app-remove-feedback .hp-problem");
         for (var attempt = 1; ; attempt++)
         {
             await WaitUntilIdleAsync(page);
             await page.ClickAsync("#app-remove-submit");
+            // A click clears the previous answer at once; the new one follows within the second.
+            await Task.Delay(1000, TestContext.Current.CancellationToken);
             await page.WaitForFunctionAsync("() => location.pathname === '/' || document.querySelector('#app-remove-feedback .hp-problem') !== null", null, new() { Timeout = 60_000 });
-            if (new Uri(page.Url).AbsolutePath == "/" || attempt == 3)
+            if (new Uri(page.Url).AbsolutePath == "/")
             {
                 break;
             }
+
+            Assert.True(attempt < 3, $"The removal was refused three times, last: {await refused.InnerTextAsync()}");
+            await WaitForTheWorkThatHoldsTheAppAsync(page);
         }
 
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
