@@ -227,12 +227,20 @@ public sealed partial class MemberService(
     /// password, lockout and 2FA cleared (the person enrols again at the next sign-in), every
     /// session ended, the hosting role restored. Audited.
     /// </summary>
-    public async Task<Person> RecoverAdministratorAsync(Caller caller, string? email, string? password, CancellationToken ct = default)
+    public Task<Person> RecoverAdministratorAsync(Caller caller, string? email, string? password, CancellationToken ct = default) =>
+        RecoverAdministratorAsync(caller, email, password, AuditActions.AdministratorRecover, ct);
+
+    /// <summary>
+    /// The same recovery, recorded under <paramref name="auditAction"/>: the recovery kit's
+    /// emergency access (<see cref="Handover.EmergencyAccess"/>) calls it as the server once the
+    /// holders' shares opened the kit.
+    /// </summary>
+    public async Task<Person> RecoverAdministratorAsync(Caller caller, string? email, string? password, string auditAction, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (caller.Id != Caller.ServerId)
         {
-            await access.RecordRefusalAsync(caller, AuditActions.AdministratorRecover, null, ct).ConfigureAwait(false);
+            await access.RecordRefusalAsync(caller, auditAction, null, ct).ConfigureAwait(false);
             throw new AccessDeniedException(CoreText.Get("RecoverNeedsRoot"));
         }
 
@@ -243,7 +251,7 @@ public sealed partial class MemberService(
         await RunRevokersAsync(person.Id, ct).ConfigureAwait(false);
 
         await RecordAsync(SecurityEventKinds.AdministratorRecovered, person, caller, null, ct).ConfigureAwait(false);
-        await audit.RecordAsync(caller, AuditActions.AdministratorRecover, null, person.Email, ct: ct).ConfigureAwait(false);
+        await audit.RecordAsync(caller, auditAction, null, person.Email, ct: ct).ConfigureAwait(false);
         return await people.FindAsync(person.Id, ct).ConfigureAwait(false) ?? person;
     }
 

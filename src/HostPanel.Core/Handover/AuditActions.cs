@@ -28,6 +28,7 @@ public static class AuditActions
     public const string CertificateRenew = "certificate.renew";
     public const string FirstAdministrator = "admin.first";
     public const string AdministratorRecover = "admin.recover";
+    public const string AdministratorRecoverWithKit = "admin.recover.kit";
     public const string HostingGrant = "hosting.grant";
     public const string HostingRevoke = "hosting.revoke";
     public const string AccessRefused = "access.refused";

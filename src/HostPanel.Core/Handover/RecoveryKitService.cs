@@ -157,6 +157,53 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
     public async Task<RecoveryKitSummary?> CurrentAsync(CancellationToken ct = default) =>
         (await StatusAsync(Caller.System("recovery-kit"), ct).ConfigureAwait(false))?.Summary;
 
+    /// <summary>
+    /// Opens the kit issued last on this very server with <paramref name="shares"/> (share lines,
+    /// or whole holder sheets): the sealed block is the one kept in DATA_DIR/recovery when the kit
+    /// was made, or, when that file is gone, <paramref name="sealedKitGiven"/> (from a pasted
+    /// sheet). Only the kit issued last opens (its recovery credential is checked against the one
+    /// kept). Throws
+    /// <see cref="AppRequestException"/> on "share" when no kit was made, its block is nowhere,
+    /// or the shares are too few, damaged, of another kit or do not open it.
+    /// </summary>
+    public async Task<RecoveryKitContents> OpenIssuedAsync(IReadOnlyList<string> shares, string? sealedKitGiven = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(shares);
+        var kit = await kits.LatestAsync(ct).ConfigureAwait(false)
+            ?? throw new AppRequestException("share", RecoveryText.Get("EmergencyNoKit"));
+        var tag = RecoveryShareFormat.KitTag(kit.Id);
+        for (var i = 0; i < shares.Count; i++)
+        {
+            var share = RecoveryShareFormat.Parse(RecoveryShareFormat.FindLine(shares[i] ?? string.Empty) ?? shares[i] ?? string.Empty, i + 1);
+            if (share.KitTag != tag)
+            {
+                throw new AppRequestException("share", RecoveryText.Format("EmergencyNotLatestKit", share.KitTag, tag));
+            }
+        }
+
+        var directory = Path.Combine(options.DataDirectory, "recovery");
+        var file = Directory.Exists(directory) ? Directory.GetFiles(directory, $"kit-*-{tag}.sealed").Order(StringComparer.Ordinal).LastOrDefault() : null;
+        string sealedKit;
+        if (file is not null)
+        {
+            sealedKit = await File.ReadAllTextAsync(file, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            sealedKit = sealedKitGiven ?? throw new AppRequestException("share", RecoveryText.Format("EmergencySealedMissing", tag, directory));
+        }
+
+        var contents = RecoveryKitReader.Open(shares, sealedKit);
+        // The shares opened a block of the kit issued last; its credential, checked against the one
+        // kept when the kit was made, proves the block is that kit's own.
+        if (contents.KitId != kit.Id || !await IsRecoveryCredentialAsync(contents.RecoveryCredential, ct).ConfigureAwait(false))
+        {
+            throw new AppRequestException("share", RecoveryText.Format("EmergencyCredentialMismatch", tag));
+        }
+
+        return contents;
+    }
+
     /// <summary>Whether <paramref name="credential"/> is the recovery credential of the kit issued last.</summary>
     public async Task<bool> IsRecoveryCredentialAsync(string credential, CancellationToken ct = default)
     {

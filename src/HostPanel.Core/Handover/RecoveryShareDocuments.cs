@@ -34,6 +34,12 @@ public static class RecoveryShareDocuments
             text.Append(RecoveryText.Format(culture, "DocExplain", kit.Threshold, count, others)).Append("\n\n");
         }
 
+        var emergency = (kit.PanelAddress?.TrimEnd('/') ?? string.Empty) + EmergencyAccess.PagePath;
+        foreach (var culture in new[] { RecoveryText.French, RecoveryText.English })
+        {
+            text.Append(RecoveryText.Format(culture, "DocEmergency", kit.Threshold, emergency)).Append("\n\n");
+        }
+
         text.Append(RecoveryText.Get("DocShareHeading", RecoveryText.French)).Append(" / ").Append(RecoveryText.Get("DocShareHeading", RecoveryText.English)).Append('\n');
         text.Append('\n').Append(shareLine).Append("\n\n");
         text.Append(RecoveryText.Get("DocSealedHeading", RecoveryText.French)).Append(" / ").Append(RecoveryText.Get("DocSealedHeading", RecoveryText.English)).Append('\n');

@@ -461,6 +461,8 @@ public sealed partial class RunbookService(
                     ? T("Yes")
                     : kit.SecretsChangedAt is { } changed ? F("RecoveryKitOutdatedSince", When(changed)) : T("No")),
             ]));
+            var page = (string.IsNullOrWhiteSpace(options.PanelUrl) ? string.Empty : options.PanelUrl.TrimEnd('/')) + EmergencyAccess.PagePath;
+            blocks.Add(new RunbookParagraph(F("RecoveryKitEmergency", kit.Threshold, page)));
         }
 
         return new RunbookSection(RunbookSections.People, T("SectionPeople"), blocks);

@@ -8,7 +8,8 @@ public static class HandoverServiceCollectionExtensions
 {
     /// <summary>
     /// The recovery kit: its store, the gathering of the secrets it covers, the service that issues
-    /// it and the <see cref="IRecoveryKitState"/> the dashboard and the bus-factor checks read.
+    /// it, the <see cref="IRecoveryKitState"/> the dashboard and the bus-factor checks read, and the
+    /// kit's <see cref="EmergencyAccess"/> (which needs the people's services too).
     /// Needs the state stores and the backups (AddHostPanelState, AddHostPanelLifecycle); an
     /// <see cref="IAuditLog"/>, when registered, records every kit issued.
     /// </summary>
@@ -18,6 +19,7 @@ public static class HandoverServiceCollectionExtensions
         services.TryAddSingleton<RecoverySecrets>();
         services.TryAddSingleton<RecoveryKitService>();
         services.TryAddSingleton<IRecoveryKitState>(sp => sp.GetRequiredService<RecoveryKitService>());
+        services.TryAddSingleton<EmergencyAccess>();
         return services;
     }
 }

@@ -266,6 +266,9 @@ public sealed class RunbookServiceTests : IDisposable
         Assert.Equal(new RunbookRow("marie <marie@velo.example.org>", "oui"), tables[0].Rows.Single());
         Assert.Contains(new RunbookRow("Parts nécessaires", "2 sur 3"), tables[1].Rows);
         Assert.Contains(new RunbookRow("À jour", "oui"), tables[1].Rows);
+        Assert.Contains(
+            document.Sections.Single(s => s.Id == RunbookSections.People).Blocks.OfType<RunbookParagraph>(),
+            p => p.Text.Contains("2 détenteurs réunis tapent leurs parts sur la page « Accès de secours » (https://panel.example.org/access/emergency)", StringComparison.Ordinal));
 
         _kit.Kit = _kit.Kit! with { IsCurrent = false, SecretsChangedAt = Now.AddDays(-1) };
         var outdated = await Service().BuildAsync(AdministratorOf("velo"), "velo", Ct);
