@@ -47,6 +47,7 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
         await page.Locator("form.hp-signout button[type=submit]").ClickAsync();
         await page.WaitForURLAsync("**/signin**");
         await Assertions.Expect(page.Locator("#signin-email")).ToBeVisibleAsync();
+        await EmergencyAccessIsOneClickFromTheForgottenPasswordAsync(browser);
         await SignInAsync(browser, key);
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Tableau de bord");
         await browser.WaitForLiveAsync();
@@ -130,6 +131,25 @@ public sealed class VolunteerJourneyTests : IClassFixture<PanelOnWorld>
         await browser.WaitForLiveAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Settings");
         await browser.AssertAccessibleAsync("settings in English");
+    }
+
+    /// <summary>
+    /// Signed out, the forgotten password page leads to the recovery kit's emergency access (for
+    /// when nobody can administer any more), which passes the scan too; then back to signing in.
+    /// </summary>
+    private static async Task EmergencyAccessIsOneClickFromTheForgottenPasswordAsync(Chromium browser)
+    {
+        var page = browser.Page;
+        await page.ClickAsync("#signin-forgot");
+        await page.ClickAsync("#forgot-emergency");
+        await page.WaitForURLAsync("**/access/emergency");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Accès de secours avec le kit de secours");
+        await Assertions.Expect(page.Locator("#emergency-shares")).ToBeVisibleAsync();
+        await browser.AssertAccessibleAsync("emergency access");
+        await browser.ScreenshotAsync("emergency-access");
+        // Pages outside the panel itself never go live: opened as they are.
+        await page.GotoAsync("/signin");
+        await Assertions.Expect(page.Locator("#signin-email")).ToBeVisibleAsync();
     }
 
     /// <summary>
