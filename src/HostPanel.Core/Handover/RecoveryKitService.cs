@@ -136,11 +136,17 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
         var now = await secrets.CollectAsync(forKit: false, ct).ConfigureAwait(false);
         var items = now.ItemFingerprints();
         var changes = new List<RecoveryKitChange>();
+        var stateSavedAt = PanelStateMark.Read(options.DataDirectory);
         foreach (var (item, hash) in items)
         {
             if (!kit.Items.TryGetValue(item, out var then))
             {
-                changes.Add(new RecoveryKitChange(item, RecoveryKitChangeKind.Added));
+                // Data Protection adds a key every 90 days: one the last whole backup of the panel's
+                // state holds comes back with it in a recovery, and does not call for a new kit.
+                if (!IsSavedWithThePanelState(item, stateSavedAt))
+                {
+                    changes.Add(new RecoveryKitChange(item, RecoveryKitChangeKind.Added));
+                }
             }
             else if (then != hash)
             {
@@ -149,8 +155,19 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
         }
 
         changes.AddRange(kit.Items.Keys.Where(i => !items.ContainsKey(i)).Select(i => new RecoveryKitChange(i, RecoveryKitChangeKind.Removed)));
-        var current = CoveredSecrets.Fingerprint(items) == kit.Fingerprint;
+        var current = changes.Count == 0;
         return new RecoveryKitStatus(new RecoveryKitSummary(kit.Id, kit.IssuedAt, kit.Threshold, kit.Holders, current, now.NewestChange), kit.IssuedBy, changes);
+    }
+
+    private bool IsSavedWithThePanelState(string item, DateTimeOffset? stateSavedAt)
+    {
+        if (stateSavedAt is not { } saved || !item.StartsWith(CoveredSecrets.KeyRingItem, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var file = Path.Combine(options.KeyRingDirectory, item[CoveredSecrets.KeyRingItem.Length..]);
+        return File.Exists(file) && File.GetLastWriteTimeUtc(file) < saved.UtcDateTime;
     }
 
     /// <inheritdoc />

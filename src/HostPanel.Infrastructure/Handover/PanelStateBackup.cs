@@ -1,6 +1,7 @@
 using HostPanel.Core.Accounts;
 using HostPanel.Core.Backups;
 using HostPanel.Core.Configuration;
+using HostPanel.Core.Handover;
 using HostPanel.Core.Organizations;
 using Microsoft.Data.Sqlite;
 
@@ -56,6 +57,8 @@ public sealed class PanelStateBackup(BackupRepositories repositories, IRestic re
             PrivateFiles.CreateDirectory(staging);
             try
             {
+                // Taken before the copies: a key written while they are made is not counted as saved.
+                var copiedAt = DateTimeOffset.UtcNow;
                 await CopyDatabaseAsync(options.DatabasePath, Path.Combine(staging, DatabaseFile), ct).ConfigureAwait(false);
                 foreach (var folder in Folders)
                 {
@@ -81,6 +84,7 @@ public sealed class PanelStateBackup(BackupRepositories repositories, IRestic re
                         await restic.ForgetByPolicyAsync(repository, Retention, [Tag], ct).ConfigureAwait(false);
                         return true;
                     }, ct).ConfigureAwait(false);
+                    PanelStateMark.Write(options.DataDirectory, copiedAt);
                     return (await LatestAsync(repository, restic, ct).ConfigureAwait(false))!;
                 }
                 catch (ResticException e)

@@ -6,6 +6,7 @@ using HostPanel.Core.Configuration;
 using HostPanel.Core.Handover;
 using HostPanel.Core.Organizations;
 using HostPanel.Core.Secrets;
+using HostPanel.Infrastructure.Handover;
 
 namespace HostPanel.Integration.Tests.Handover;
 
@@ -128,6 +129,17 @@ public sealed class RecoveryKitTests : IAsyncLifetime
         await _server.Kits.CreateAsync(Root, 2, ["Alice", "Bob"], Ct);
         await File.WriteAllTextAsync(Path.Combine(keys, "key-new.xml"), "<key />", Ct);
         Assert.Equal([new RecoveryKitChange("keyring:key-new.xml", RecoveryKitChangeKind.Added)], (await _server.Kits.StatusAsync(Root, Ct))!.Changes);
+
+        // A new key (Data Protection adds one every 90 days) that a later backup of the panel's
+        // state holds comes back with that state in a recovery: the kit stays current. One newer
+        // than that backup does not.
+        await _server.Get<PanelStateBackup>().BackupAsync(Root, Ct);
+        var saved = await _server.Kits.StatusAsync(Root, Ct);
+        Assert.Empty(saved!.Changes);
+        Assert.True(saved.Summary.IsCurrent);
+        await File.WriteAllTextAsync(Path.Combine(keys, "key-newer.xml"), "<key />", Ct);
+        Assert.Equal([new RecoveryKitChange("keyring:key-newer.xml", RecoveryKitChangeKind.Added)], (await _server.Kits.StatusAsync(Root, Ct))!.Changes);
+        Assert.False((await _server.Kits.CurrentAsync(Ct))!.IsCurrent);
         await _server.Kits.CreateAsync(Root, 2, ["Alice", "Bob"], Ct);
 
         // A new organization is not covered until the next kit.
