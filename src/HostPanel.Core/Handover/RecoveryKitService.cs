@@ -109,7 +109,7 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
             CryptographicOperations.ZeroMemory(key);
         }
 
-        var directory = Path.Combine(options.DataDirectory, "recovery");
+        var directory = KitDirectory;
         PrivateFiles.CreateDirectory(directory);
         var file = Path.Combine(directory, $"kit-{issuedAt:yyyyMMdd-HHmmss}-{RecoveryShareFormat.KitTag(contents.KitId)}.sealed");
         await using (var stream = PrivateFiles.Create(file))
@@ -174,14 +174,16 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
     public async Task<RecoveryKitSummary?> CurrentAsync(CancellationToken ct = default) =>
         (await StatusAsync(Caller.System("recovery-kit"), ct).ConfigureAwait(false))?.Summary;
 
+    /// <summary>Where the sealed kits are written when issued (DATA_DIR/recovery).</summary>
+    private string KitDirectory => Path.Combine(options.DataDirectory, "recovery");
+
     /// <summary>
     /// Opens the kit issued last on this very server with <paramref name="shares"/> (share lines,
     /// or whole holder sheets): the sealed block is the one kept in DATA_DIR/recovery when the kit
     /// was made, or, when that file is gone, <paramref name="sealedKitGiven"/> (from a pasted
     /// sheet). Only the kit issued last opens (its recovery credential is checked against the one
-    /// kept). Throws
-    /// <see cref="AppRequestException"/> on "share" when no kit was made, its block is nowhere,
-    /// or the shares are too few, damaged, of another kit or do not open it.
+    /// kept). Throws <see cref="AppRequestException"/> on "share" when no kit was made, its block
+    /// is nowhere, or the shares are too few, damaged, of another kit or do not open it.
     /// </summary>
     public async Task<RecoveryKitContents> OpenIssuedAsync(IReadOnlyList<string> shares, string? sealedKitGiven = null, CancellationToken ct = default)
     {
@@ -198,7 +200,7 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
             }
         }
 
-        var directory = Path.Combine(options.DataDirectory, "recovery");
+        var directory = KitDirectory;
         var file = Directory.Exists(directory) ? Directory.GetFiles(directory, $"kit-*-{tag}.sealed").Order(StringComparer.Ordinal).LastOrDefault() : null;
         string sealedKit;
         if (file is not null)
@@ -213,7 +215,7 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
         var contents = RecoveryKitReader.Open(shares, sealedKit);
         // The shares opened a block of the kit issued last; its credential, checked against the one
         // kept when the kit was made, proves the block is that kit's own.
-        if (contents.KitId != kit.Id || !await IsRecoveryCredentialAsync(contents.RecoveryCredential, ct).ConfigureAwait(false))
+        if (contents.KitId != kit.Id || !Opens(kit, contents.RecoveryCredential))
         {
             throw new AppRequestException("share", RecoveryText.Format("EmergencyCredentialMismatch", tag));
         }
@@ -225,8 +227,7 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
     public async Task<bool> IsRecoveryCredentialAsync(string credential, CancellationToken ct = default)
     {
         var kit = await kits.LatestAsync(ct).ConfigureAwait(false);
-        return kit is not null && !string.IsNullOrEmpty(credential)
-            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(CredentialHash(credential.Trim())), Encoding.ASCII.GetBytes(kit.CredentialHash));
+        return kit is not null && Opens(kit, credential);
     }
 
     /// <summary>2 to 255 distinct, non-empty names of at most 80 characters, trimmed; else a refusal naming the holder.</summary>
@@ -254,6 +255,10 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
 
         return names;
     }
+
+    private static bool Opens(IssuedRecoveryKit kit, string credential) =>
+        !string.IsNullOrEmpty(credential)
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(CredentialHash(credential.Trim())), Encoding.ASCII.GetBytes(kit.CredentialHash));
 
     private static string CredentialHash(string credential) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(credential)));
