@@ -13,7 +13,8 @@ public sealed record EmergencyShares(IReadOnlyList<string> Lines, string? Sealed
 /// issued last on this server; its recovery credential, checked against the one kept, is the proof.
 /// Then an existing account gets the hosting role back with a new password, its second factors
 /// cleared (enrolled again at the next sign-in) and its sessions ended — the same recovery as
-/// <c>hostpanel admin recover</c>. Every attempt goes in the audit log, refusals included.
+/// <c>hostpanel admin recover</c>. Every attempt goes in the audit log, refusals included, and a
+/// kit that served is spent: it opens this page no more, and its status asks for a new one.
 /// </summary>
 public sealed class EmergencyAccess(RecoveryKitService kits, MemberService members, IAuditLog? audit = null)
 {
@@ -45,22 +46,24 @@ public sealed class EmergencyAccess(RecoveryKitService kits, MemberService membe
     public async Task<Person> RestoreAdministratorAsync(EmergencyShares given, string? email, string? password, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(given);
-        RecoveryKitContents contents;
         try
         {
-            contents = await kits.OpenIssuedAsync(given.Lines, given.SealedKit, ct).ConfigureAwait(false);
+            var contents = await kits.OpenIssuedAsync(given.Lines, given.SealedKit, ct).ConfigureAwait(false);
+            var caller = Caller.Server($"{Actor} {RecoveryShareFormat.KitTag(contents.KitId)}");
+            var person = await members.RecoverAdministratorAsync(caller, email, password, AuditActions.AdministratorRecoverWithKit, ct).ConfigureAwait(false);
+            // A kit serves once: its shares were brought together on this page.
+            await kits.MarkUsedAsync(contents.KitId, person.Email, ct).ConfigureAwait(false);
+            return person;
         }
-        catch (AppRequestException refusal)
+        catch (AppRequestException)
         {
-            await RecordAsync(AuditResult.Refused, email, refusal.Message, ct).ConfigureAwait(false);
+            // Refusals are kept without their words: those may quote a miscopied group of a share.
+            await RecordAsync(AuditResult.Refused, email, ct).ConfigureAwait(false);
             throw;
         }
-
-        var caller = Caller.Server($"{Actor} {RecoveryShareFormat.KitTag(contents.KitId)}");
-        return await members.RecoverAdministratorAsync(caller, email, password, AuditActions.AdministratorRecoverWithKit, ct).ConfigureAwait(false);
     }
 
-    private Task RecordAsync(AuditResult result, string? email, string? detail, CancellationToken ct) =>
+    private Task RecordAsync(AuditResult result, string? email, CancellationToken ct) =>
         audit is null
             ? Task.CompletedTask
             : audit.RecordAsync(new AuditRecord
@@ -70,6 +73,5 @@ public sealed class EmergencyAccess(RecoveryKitService kits, MemberService membe
                 // Typed by anyone: kept as typed, within an address's length.
                 Subject = string.IsNullOrWhiteSpace(email) ? null : email.Trim()[..Math.Min(email.Trim().Length, 254)],
                 Result = result,
-                Detail = detail,
             }, ct);
 }

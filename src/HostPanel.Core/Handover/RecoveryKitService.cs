@@ -28,9 +28,17 @@ public enum RecoveryKitChangeKind
 /// <summary>One covered thing that is not as the kit sealed it ("repository:velo", "keyring:key-….xml").</summary>
 public sealed record RecoveryKitChange(string Item, RecoveryKitChangeKind Kind)
 {
+    /// <summary>The kit itself served for an emergency access: its shares were brought together.</summary>
+    public const string UsedItem = "kit:used";
+
     /// <summary>In the current culture's words: "the backup repository of velo changed".</summary>
     public string Describe()
     {
+        if (Item == UsedItem)
+        {
+            return RecoveryText.Get("ChangeKitUsed");
+        }
+
         var repository = Item.StartsWith(CoveredSecrets.RepositoryItem, StringComparison.Ordinal);
         var name = Item[(repository ? CoveredSecrets.RepositoryItem : CoveredSecrets.KeyRingItem).Length..];
         return RecoveryText.Format((repository ? "ChangeRepository" : "ChangeKeyRing") + Kind, name);
@@ -50,7 +58,6 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
 {
     public const string AuditAction = AuditActions.RecoveryKitCreate;
     public const int MaxHolderLength = 80;
-    private const int KeyLength = 32;
 
     /// <summary>
     /// Makes a kit for <paramref name="holders"/>, any <paramref name="threshold"/> of whom can
@@ -89,7 +96,7 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
             RecoveryCredential = credential,
         };
 
-        var key = RandomNumberGenerator.GetBytes(KeyLength);
+        var key = RandomNumberGenerator.GetBytes(SealedKit.KeyLength);
         string sealedKit;
         List<RecoveryShareDocument> documents;
         try
@@ -155,6 +162,10 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
         }
 
         changes.AddRange(kit.Items.Keys.Where(i => !items.ContainsKey(i)).Select(i => new RecoveryKitChange(i, RecoveryKitChangeKind.Removed)));
+        if (UsedAt(RecoveryShareFormat.KitTag(kit.Id)) is not null)
+        {
+            changes.Add(new RecoveryKitChange(RecoveryKitChange.UsedItem, RecoveryKitChangeKind.Changed));
+        }
         var current = changes.Count == 0;
         return new RecoveryKitStatus(new RecoveryKitSummary(kit.Id, kit.IssuedAt, kit.Threshold, kit.Holders, current, now.NewestChange), kit.IssuedBy, changes);
     }
@@ -200,6 +211,11 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
             }
         }
 
+        if (UsedAt(tag) is { } used)
+        {
+            throw new AppRequestException("share", RecoveryText.Format("EmergencyKitUsed", tag, used.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
         var directory = KitDirectory;
         var file = Directory.Exists(directory) ? Directory.GetFiles(directory, $"kit-*-{tag}.sealed").Order(StringComparer.Ordinal).LastOrDefault() : null;
         string sealedKit;
@@ -209,7 +225,7 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
         }
         else
         {
-            sealedKit = sealedKitGiven ?? throw new AppRequestException("share", RecoveryText.Format("EmergencySealedMissing", tag, directory));
+            sealedKit = sealedKitGiven ?? throw new AppRequestException("share", RecoveryText.Format("EmergencySealedMissing", tag));
         }
 
         var contents = RecoveryKitReader.Open(shares, sealedKit);
@@ -221,6 +237,34 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
         }
 
         return contents;
+    }
+
+    /// <summary>
+    /// Records that the kit served for an emergency access (DATA_DIR/recovery/kit-TAG.used): it
+    /// opens that page no more, and its status says a new kit is needed.
+    /// </summary>
+    public async Task MarkUsedAsync(Guid kitId, string account, CancellationToken ct = default)
+    {
+        PrivateFiles.CreateDirectory(KitDirectory);
+        var line = $"{time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture)} {account}\n";
+        await File.WriteAllTextAsync(UsedMark(RecoveryShareFormat.KitTag(kitId)), line, ct).ConfigureAwait(false);
+    }
+
+    private string UsedMark(string tag) => Path.Combine(KitDirectory, $"kit-{tag}.used");
+
+    /// <summary>When the kit of <paramref name="tag"/> served for an emergency access; null when it has not.</summary>
+    private DateTimeOffset? UsedAt(string tag)
+    {
+        var mark = UsedMark(tag);
+        if (!File.Exists(mark))
+        {
+            return null;
+        }
+
+        var first = File.ReadAllText(mark).Split(' ', 2)[0];
+        return DateTimeOffset.TryParse(first, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+            ? at
+            : new DateTimeOffset(File.GetLastWriteTimeUtc(mark), TimeSpan.Zero);
     }
 
     /// <summary>Whether <paramref name="credential"/> is the recovery credential of the kit issued last.</summary>

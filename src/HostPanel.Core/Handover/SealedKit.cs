@@ -20,6 +20,12 @@ public static class SealedKit
 {
     public const string Begin = "-----BEGIN HOSTPANEL RECOVERY KIT-----";
     public const string End = "-----END HOSTPANEL RECOVERY KIT-----";
+    /// <summary>The kit key's length: AES-256.</summary>
+    public const int KeyLength = 32;
+
+    /// <summary>What a kit may hold once uncompressed; real kits hold a few kilobytes.</summary>
+    public const int MaxContentsLength = 16 * 1024 * 1024;
+
     private const int NonceLength = 12;
     private const int TagLength = 16;
 
@@ -87,6 +93,12 @@ public static class SealedKit
             throw Damaged();
         }
 
+        // Shares typed by anyone may combine into a key of another length: it opens nothing.
+        if (key.Length != KeyLength)
+        {
+            throw new AppRequestException("kit", RecoveryText.Get("KitDoesNotOpen"));
+        }
+
         var plain = new byte[body.Length - NonceLength - TagLength];
         try
         {
@@ -98,10 +110,28 @@ public static class SealedKit
             throw new AppRequestException("kit", RecoveryText.Get("KitDoesNotOpen"), e);
         }
 
+        using var json = new MemoryStream();
         try
         {
-            using var gzip = new GZipStream(new MemoryStream(plain), CompressionMode.Decompress);
-            var contents = JsonSerializer.Deserialize<RecoveryKitContents>(gzip, Json) ?? throw Damaged();
+            // Bounded: a block sealed by someone else under a key of their own may be a
+            // decompression bomb.
+            using (var gzip = new GZipStream(new MemoryStream(plain), CompressionMode.Decompress))
+            {
+                var buffer = new byte[81920];
+                int read;
+                while ((read = gzip.Read(buffer)) > 0)
+                {
+                    if (json.Length + read > MaxContentsLength)
+                    {
+                        throw Damaged();
+                    }
+
+                    json.Write(buffer, 0, read);
+                }
+            }
+
+            json.Position = 0;
+            var contents = JsonSerializer.Deserialize<RecoveryKitContents>(json, Json) ?? throw Damaged();
             if (contents.KitId != header.KitId || contents.Threshold != header.Threshold)
             {
                 throw Damaged();
@@ -116,6 +146,7 @@ public static class SealedKit
         finally
         {
             CryptographicOperations.ZeroMemory(plain);
+            CryptographicOperations.ZeroMemory(json.GetBuffer());
         }
     }
 

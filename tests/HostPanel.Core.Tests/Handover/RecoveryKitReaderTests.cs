@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using HostPanel.Core.Apps;
 using HostPanel.Core.Handover;
+using HostPanel.Core.Resources;
 
 namespace HostPanel.Core.Tests.Handover;
 
@@ -106,6 +107,36 @@ public class RecoveryKitReaderTests
         Assert.StartsWith("The sealed kit does not open with these shares", body1.Message, StringComparison.Ordinal);
         Assert.StartsWith("The sealed kit does not open with these shares", header.Message, StringComparison.Ordinal);
         Assert.StartsWith("The sealed kit was not found", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SharesMadeForAShortKeyOpenNothingAndSayIt()
+    {
+        using var english = CultureScope.English();
+        var kit = Make(2, 3);
+
+        // Shares anyone can make: a 5-byte key, its commitment, the kit's own labels.
+        var shortKey = RandomNumberGenerator.GetBytes(5);
+        var made = Shamir.Split(shortKey, 2, 3).Take(2).Select(s => RecoveryShareFormat.Format(new RecoveryShare(
+            RecoveryShareFormat.KitTag(kit.Contents.KitId), 2, 3, s.X, s.Value, RecoveryShareFormat.Commitment(shortKey)))).ToList();
+
+        var error = Assert.Throws<AppRequestException>(() => RecoveryKitReader.Open(made, kit.Sealed));
+
+        Assert.StartsWith("The sealed kit does not open with these shares", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASealedKitThatWouldUnpackIntoTooMuchIsRefusedAsDamaged()
+    {
+        using var english = CultureScope.English();
+        var key = RandomNumberGenerator.GetBytes(SealedKit.KeyLength);
+        var bomb = Make(2, 3).Contents with { KeyRing = new Dictionary<string, string> { ["key.xml"] = new string('a', SealedKit.MaxContentsLength) } };
+        var sealedBomb = SealedKit.Seal(bomb, 3, key);
+
+        var error = Assert.Throws<AppRequestException>(() => SealedKit.Open(sealedBomb, key));
+
+        Assert.True(sealedBomb.Length < 200_000, $"{sealedBomb.Length} characters sealed");
+        Assert.Equal(RecoveryText.Get("KitDamaged"), error.Message);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.Versioning;
+using System.Security.Cryptography;
 using HostPanel.Core.Accounts;
 using HostPanel.Core.Handover;
 using HostPanel.Infrastructure.Accounts;
@@ -71,7 +72,16 @@ public sealed class EmergencyAccessOverHttpTests
         var recovered = Assert.Single(kitLines, l => l.Entry.Result == AuditResult.Succeeded);
         Assert.Equal("ada@velo.example.org", recovered.Entry.Subject);
         Assert.StartsWith(EmergencyAccess.Actor + " ", recovered.Entry.Actor, StringComparison.Ordinal);
-        Assert.DoesNotContain(lines, l => shares.Any(s => (l.Entry.Detail ?? string.Empty).Contains(s[..20], StringComparison.Ordinal)));
+        // No part of a share is kept: not even the group a refusal quoted.
+        var groups = shares.SelectMany(s => s.Split('-').Skip(4)).Where(g => g.Length >= 4).ToList();
+        Assert.DoesNotContain(lines, l => groups.Any(g => $"{l.Entry.Subject} {l.Entry.Detail}".Contains(g, StringComparison.Ordinal)));
+
+        // A kit serves once: the same shares open nothing more, and its status asks for a new one.
+        var again = await SendAsync(holders, shares[0] + "\n" + shares[1], "ada@velo.example.org");
+        Assert.Contains($"Le kit {RecoveryShareFormat.KitTag(kit.Id)} a déjà servi à un accès de secours le", again, StringComparison.Ordinal);
+        var status = await panel.App.Services.GetRequiredService<RecoveryKitService>().StatusAsync(Caller.Server("test"), Ct);
+        Assert.False(status!.Summary.IsCurrent);
+        Assert.Equal([new RecoveryKitChange(RecoveryKitChange.UsedItem, RecoveryKitChangeKind.Changed)], status.Changes);
     }
 
     [Fact]
@@ -89,8 +99,30 @@ public sealed class EmergencyAccessOverHttpTests
 
         File.Delete(last.SealedKitFile);
         var lines = string.Join('\n', last.Documents.Take(2).Select(d => RecoveryShareFormat.FindLine(d.Text)));
-        Assert.Contains("n'est plus dans", await SendAsync(holders, lines, ada.Email), StringComparison.Ordinal);
+        Assert.Contains("n'est plus sur ce serveur", await SendAsync(holders, lines, ada.Email), StringComparison.Ordinal);
         Assert.Contains(WrongPassword, await AccountClient.TextAsync(await holders.SignInAsync()), StringComparison.Ordinal);
+
+        // Someone who knows the kit's identity seals a kit of their own, with shares that open it:
+        // its recovery credential is not the one the server kept.
+        var forgedKey = RandomNumberGenerator.GetBytes(SealedKit.KeyLength);
+        var forged = new RecoveryKitContents
+        {
+            KitId = last.Id,
+            IssuedAt = last.IssuedAt,
+            Threshold = 2,
+            Holders = ["Ada", "Bruno", "Chloé"],
+            Repositories = [],
+            KeyRing = new Dictionary<string, string>(),
+            RecoveryCredential = "hprc-forged",
+        };
+        var forgedLines = Shamir.Split(forgedKey, 2, 3).Take(2).Select(share => RecoveryShareFormat.Format(new RecoveryShare(
+            RecoveryShareFormat.KitTag(last.Id), 2, 3, share.X, share.Value, RecoveryShareFormat.Commitment(forgedKey))));
+        var forgery = await SendAsync(holders, string.Join('\n', forgedLines) + "\n" + SealedKit.Seal(forged, 3, forgedKey), ada.Email);
+        Assert.Contains($"Le kit {RecoveryShareFormat.KitTag(last.Id)} s'ouvre, mais il ne correspond pas", forgery, StringComparison.Ordinal);
+        Assert.Contains(WrongPassword, await AccountClient.TextAsync(await holders.SignInAsync()), StringComparison.Ordinal);
+
+        // Far too much text is refused before anything reads it.
+        Assert.Contains("Ce texte est bien trop long pour quelques parts", await SendAsync(holders, new string('A', 300 * 1024), ada.Email), StringComparison.Ordinal);
 
         // The holders' sheets carry the sealed kit: pasted whole, they open it.
         var done = await SendAsync(holders, last.Documents[1].Text + "\n" + last.Documents[2].Text, ada.Email);

@@ -29,7 +29,8 @@ public sealed record RecoveryKitView(Caller Caller, RecoveryKitStatus? Status, I
     }
 
     private static bool IsVisibleTo(Caller caller, RecoveryKitChange change) =>
-        change.Item.StartsWith(CoveredSecrets.KeyRingItem, StringComparison.Ordinal)
+        change.Item == RecoveryKitChange.UsedItem
+        || change.Item.StartsWith(CoveredSecrets.KeyRingItem, StringComparison.Ordinal)
         || (change.Item.StartsWith(CoveredSecrets.RepositoryItem, StringComparison.Ordinal)
             && caller.RoleIn(change.Item[CoveredSecrets.RepositoryItem.Length..]) == OrganizationRole.Administrator);
 }
