@@ -36,6 +36,7 @@ public sealed class EmergencyAccessOverHttpTests
         var page = await holders.Http.GetAsync(EmergencyAccess.PagePath, Ct);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.True(page.Headers.CacheControl?.NoStore);
+        Assert.Equal("no-referrer", Assert.Single(page.Headers.GetValues("Referrer-Policy")));
         Assert.Contains("Accès de secours avec le kit de secours", RunningPanel.Text(await page.Content.ReadAsStringAsync(Ct)), StringComparison.Ordinal);
 
         // One share: refused before anything is computed, and the account is as it was.
@@ -48,6 +49,7 @@ public sealed class EmergencyAccessOverHttpTests
         // A miscopied share is named with its place; an unknown account is named too.
         var typo = await SendAsync(holders, shares[0] + "\n" + Miscopy(shares[2]), "ada@velo.example.org");
         Assert.Contains("La 2e part : le groupe n° 1", typo, StringComparison.Ordinal);
+        Assert.DoesNotContain(NewPassword, typo, StringComparison.Ordinal);
         var nobody = await SendAsync(holders, shares[0] + "\n" + shares[2], "personne@velo.example.org");
         Assert.Contains("personne@velo.example.org", nobody, StringComparison.Ordinal);
         Assert.DoesNotContain("emergency-done", nobody, StringComparison.Ordinal);
