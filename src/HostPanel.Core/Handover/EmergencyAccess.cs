@@ -33,7 +33,7 @@ public sealed class EmergencyAccess(RecoveryKitService kits, MemberService membe
     {
         var lines = (text ?? string.Empty).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
         return SealedKit.Find(text ?? string.Empty) is { } block
-            ? new EmergencyShares([.. lines.Where(l => l.StartsWith(RecoveryShareFormat.Prefix + "-", StringComparison.OrdinalIgnoreCase))], block)
+            ? new EmergencyShares([.. lines.Where(RecoveryShareFormat.IsShareLine)], block)
             : new EmergencyShares(lines, null);
     }
 
@@ -52,7 +52,7 @@ public sealed class EmergencyAccess(RecoveryKitService kits, MemberService membe
             var caller = Caller.Server($"{Actor} {RecoveryShareFormat.KitTag(contents.KitId)}");
             var person = await members.RecoverAdministratorAsync(caller, email, password, AuditActions.AdministratorRecoverWithKit, ct).ConfigureAwait(false);
             // A kit serves once: its shares were brought together on this page.
-            await kits.MarkUsedAsync(contents.KitId, person.Email, ct).ConfigureAwait(false);
+            kits.MarkUsed(contents.KitId, person.Email);
             return person;
         }
         catch (AppRequestException)

@@ -102,14 +102,9 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
         try
         {
             sealedKit = SealedKit.Seal(contents, names.Count, key);
-            var commitment = RecoveryShareFormat.Commitment(key);
-            var tag = RecoveryShareFormat.KitTag(contents.KitId);
             var taken = new HashSet<string>(StringComparer.Ordinal);
-            documents = [.. Shamir.Split(key, threshold, names.Count).Select((share, i) =>
-            {
-                var line = RecoveryShareFormat.Format(new RecoveryShare(tag, threshold, names.Count, share.X, share.Value, commitment));
-                return RecoveryShareDocuments.Build(contents, names.Count, names[i], share.X, line, sealedKit, RecoveryShareDocuments.FileStem(names[i], share.X, taken));
-            })];
+            documents = [.. RecoveryShareFormat.Lines(contents.KitId, key, threshold, names.Count).Select((line, i) =>
+                RecoveryShareDocuments.Build(contents, names.Count, names[i], i + 1, line, sealedKit, RecoveryShareDocuments.FileStem(names[i], i + 1, taken)))];
         }
         finally
         {
@@ -243,11 +238,10 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
     /// Records that the kit served for an emergency access (DATA_DIR/recovery/kit-TAG.used): it
     /// opens that page no more, and its status says a new kit is needed.
     /// </summary>
-    public async Task MarkUsedAsync(Guid kitId, string account, CancellationToken ct = default)
+    public void MarkUsed(Guid kitId, string account)
     {
         PrivateFiles.CreateDirectory(KitDirectory);
-        var line = $"{time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture)} {account}\n";
-        await File.WriteAllTextAsync(UsedMark(RecoveryShareFormat.KitTag(kitId)), line, ct).ConfigureAwait(false);
+        MomentFile.Write(UsedMark(RecoveryShareFormat.KitTag(kitId)), time.GetUtcNow(), account);
     }
 
     private string UsedMark(string tag) => Path.Combine(KitDirectory, $"kit-{tag}.used");
@@ -256,15 +250,7 @@ public sealed class RecoveryKitService(RecoverySecrets secrets, IRecoveryKitStor
     private DateTimeOffset? UsedAt(string tag)
     {
         var mark = UsedMark(tag);
-        if (!File.Exists(mark))
-        {
-            return null;
-        }
-
-        var first = File.ReadAllText(mark).Split(' ', 2)[0];
-        return DateTimeOffset.TryParse(first, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
-            ? at
-            : new DateTimeOffset(File.GetLastWriteTimeUtc(mark), TimeSpan.Zero);
+        return File.Exists(mark) ? MomentFile.Read(mark) ?? new DateTimeOffset(File.GetLastWriteTimeUtc(mark), TimeSpan.Zero) : null;
     }
 
     /// <summary>Whether <paramref name="credential"/> is the recovery credential of the kit issued last.</summary>

@@ -143,13 +143,26 @@ public static partial class RecoveryShareFormat
         return new RecoveryShare(tag, threshold, count, (byte)x, payload[..^CommitmentLength], payload[^CommitmentLength..]);
     }
 
+    /// <summary>
+    /// The kit <paramref name="key"/> split into <paramref name="count"/> share lines, any
+    /// <paramref name="threshold"/> of which rebuild it; line i carries share number i + 1.
+    /// </summary>
+    public static IReadOnlyList<string> Lines(Guid kitId, ReadOnlySpan<byte> key, int threshold, int count)
+    {
+        var tag = KitTag(kitId);
+        var commitment = Commitment(key);
+        return [.. Shamir.Split(key, threshold, count).Select(s => Format(new RecoveryShare(tag, threshold, count, s.X, s.Value, commitment)))];
+    }
+
+    /// <summary>Whether the (trimmed) line is written as a share line: "HPK1-…".</summary>
+    public static bool IsShareLine(string line) =>
+        line.StartsWith(Prefix + "-", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The share line in <paramref name="text"/> (a share document or the line alone), or null.</summary>
     public static string? FindLine(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Split('\n')
-            .Select(l => l.Trim())
-            .FirstOrDefault(l => l.StartsWith(Prefix + "-", StringComparison.OrdinalIgnoreCase));
+        return text.Split('\n').Select(l => l.Trim()).FirstOrDefault(IsShareLine);
     }
 
     private static string Check(string header, string letters) =>

@@ -20,9 +20,7 @@ public class EmergencySharesTests
             KeyRing = new Dictionary<string, string>(),
             RecoveryCredential = "hprc-credential",
         };
-        var lines = Shamir.Split(key, 2, 3)
-            .Select(s => RecoveryShareFormat.Format(new RecoveryShare(RecoveryShareFormat.KitTag(contents.KitId), 2, 3, s.X, s.Value, RecoveryShareFormat.Commitment(key))))
-            .ToList();
+        var lines = RecoveryShareFormat.Lines(contents.KitId, key, 2, 3).ToList();
         return (contents, SealedKit.Seal(contents, 3, key), lines);
     }
 

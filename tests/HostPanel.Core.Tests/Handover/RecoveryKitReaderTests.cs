@@ -27,9 +27,7 @@ public class RecoveryKitReaderTests
             KeyRing = new Dictionary<string, string> { ["key-1.xml"] = "<key id=\"1\" />" },
             RecoveryCredential = "hprc-credential",
         };
-        var lines = Shamir.Split(key, k, n)
-            .Select(s => RecoveryShareFormat.Format(new RecoveryShare(RecoveryShareFormat.KitTag(contents.KitId), k, n, s.X, s.Value, RecoveryShareFormat.Commitment(key))))
-            .ToList();
+        var lines = RecoveryShareFormat.Lines(contents.KitId, key, k, n).ToList();
         return new Kit(contents, SealedKit.Seal(contents, n, key), lines, key);
     }
 
@@ -117,8 +115,7 @@ public class RecoveryKitReaderTests
 
         // Shares anyone can make: a 5-byte key, its commitment, the kit's own labels.
         var shortKey = RandomNumberGenerator.GetBytes(5);
-        var made = Shamir.Split(shortKey, 2, 3).Take(2).Select(s => RecoveryShareFormat.Format(new RecoveryShare(
-            RecoveryShareFormat.KitTag(kit.Contents.KitId), 2, 3, s.X, s.Value, RecoveryShareFormat.Commitment(shortKey)))).ToList();
+        var made = RecoveryShareFormat.Lines(kit.Contents.KitId, shortKey, 2, 3).Take(2).ToList();
 
         var error = Assert.Throws<AppRequestException>(() => RecoveryKitReader.Open(made, kit.Sealed));
 

@@ -6,15 +6,12 @@ namespace HostPanel.Core.Tests.Handover;
 
 public class RecoveryShareTests
 {
-    private static List<string> Lines(Guid kit, byte[] key, int k, int n) =>
-        [.. Shamir.Split(key, k, n).Select(s => RecoveryShareFormat.Format(new RecoveryShare(RecoveryShareFormat.KitTag(kit), k, n, s.X, s.Value, RecoveryShareFormat.Commitment(key))))];
-
     [Fact]
     public void ALineReadsBackAsTheShareItWasMadeFrom()
     {
         var key = RandomNumberGenerator.GetBytes(32);
         var kit = Guid.NewGuid();
-        var line = Lines(kit, key, 3, 5)[3];
+        var line = RecoveryShareFormat.Lines(kit, key, 3, 5)[3];
 
         var share = RecoveryShareFormat.Parse(line, 1);
 
@@ -33,7 +30,7 @@ public class RecoveryShareTests
     public void AnyChangedCharacterIsDetectedAndItsShareNamed()
     {
         using var english = CultureScope.English();
-        var line = Lines(Guid.NewGuid(), RandomNumberGenerator.GetBytes(32), 2, 3)[1];
+        var line = RecoveryShareFormat.Lines(Guid.NewGuid(), RandomNumberGenerator.GetBytes(32), 2, 3)[1];
         for (var i = 0; i < line.Length; i++)
         {
             foreach (var step in new[] { 1, 7, 16 })
@@ -50,7 +47,7 @@ public class RecoveryShareTests
     public void ATypoInTheLettersNamesItsGroup()
     {
         using var english = CultureScope.English();
-        var line = Lines(Guid.NewGuid(), RandomNumberGenerator.GetBytes(32), 2, 3)[0];
+        var line = RecoveryShareFormat.Lines(Guid.NewGuid(), RandomNumberGenerator.GetBytes(32), 2, 3)[0];
         var parts = line.Split('-');
 
         // The third group of letters is the 7th dash-separated part (HPK1, kit, 2of3, 1, g1, g2, g3).

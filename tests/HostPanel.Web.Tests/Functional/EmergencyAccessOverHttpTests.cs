@@ -117,8 +117,7 @@ public sealed class EmergencyAccessOverHttpTests
             KeyRing = new Dictionary<string, string>(),
             RecoveryCredential = "hprc-forged",
         };
-        var forgedLines = Shamir.Split(forgedKey, 2, 3).Take(2).Select(share => RecoveryShareFormat.Format(new RecoveryShare(
-            RecoveryShareFormat.KitTag(last.Id), 2, 3, share.X, share.Value, RecoveryShareFormat.Commitment(forgedKey))));
+        var forgedLines = RecoveryShareFormat.Lines(last.Id, forgedKey, 2, 3).Take(2);
         var forgery = await SendAsync(holders, string.Join('\n', forgedLines) + "\n" + SealedKit.Seal(forged, 3, forgedKey), ada.Email);
         Assert.Contains($"Le kit {RecoveryShareFormat.KitTag(last.Id)} s'ouvre, mais il ne correspond pas", forgery, StringComparison.Ordinal);
         Assert.Contains(WrongPassword, await AccountClient.TextAsync(await holders.SignInAsync()), StringComparison.Ordinal);
